@@ -1,0 +1,55 @@
+# Press Desk. Two commands: `make run` (serve on SQLite with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+
+.PHONY: run test lint format check-migrations messages bench clean help
+
+help:
+	@echo "make run    - set up .venv, migrate the SQLite database under var/, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - set up .venv with test tools and run lint and the whole test suite"
+	@echo "make lint   - ruff (lint and format check) and mypy"
+	@echo "make messages - extract translatable text and update the vi/en catalogs"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes; the stamp files record what was installed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/pressdesk migrate
+	$(BIN)/pressdesk seed-demo
+	@echo
+	@echo "Press Desk is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/uvicorn --factory app.main:create_app --host $(HOST) --port $(PORT) --workers $(WORKERS) --proxy-headers
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.installed-dev lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+messages: $(VENV)/.installed-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Msg --no-location --sort-output --omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --width 100
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

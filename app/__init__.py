@@ -1,0 +1,1 @@
+"""Press Desk: the press-office system of a provincial People's Committee."""

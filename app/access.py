@@ -1,0 +1,162 @@
+"""Who may use what: the identity of a request and the access rule every route declares.
+
+Every route depends on exactly one `Rule` (tests walk the route table to prove it). A rule
+loads the identity, checks CSRF on state-changing methods and the role; HTML pages send the
+anonymous to the login page, the JSON API answers 401, the signed-in without the right get 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.accounts import service as accounts
+from app.accounts.models import Role, User, UserStatus
+from app.audit.service import Actor
+from app.db import SessionDep
+from app.errors import CsrfFailed, Forbidden, NotAuthenticated, PasswordChangeRequired
+from app.middleware import queue_cookie
+from app.security import CookieSigner, new_token, same
+from app.templating import settings_cookie
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The person behind a request (or nobody), with the CSRF token their forms must carry."""
+
+    user: User | None
+    session_id: str | None
+    csrf_token: str
+    address: str | None
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role if self.user else None
+
+    @property
+    def actor(self) -> Actor:
+        u = self.user
+        return Actor(
+            user_id=u.id if u else None,
+            email=u.email if u else None,
+            role=u.role.value if u else None,
+            organisation_id=u.organisation_id if u else None,
+            address=self.address,
+        )
+
+
+def client_address(request: Request) -> str | None:
+    # uvicorn --proxy-headers puts the real client here when behind a trusted reverse proxy.
+    return request.client.host if request.client else None
+
+
+def session_signer(request: Request) -> CookieSigner:
+    return CookieSigner(request.app.state.settings.secret_key, salt="session")
+
+
+def load_identity(request: Request, session: SessionDep) -> Identity:
+    """Find the signed-in user from the session cookie; otherwise an anonymous identity."""
+    cached: Identity | None = getattr(request.state, "identity", None)
+    if cached is not None:
+        return cached
+    settings = request.app.state.settings
+    token = session_signer(request).unsign(
+        request.cookies.get(settings_cookie(settings, "session"))
+    )
+    found = accounts.load_session(session, settings=settings, token=token) if token else None
+    if found:
+        user_session, user = found
+        identity = Identity(user, user_session.id, user_session.csrf_token, client_address(request))
+    else:
+        name = settings_cookie(settings, "csrf")
+        csrf = request.cookies.get(name, "")
+        if not (20 <= len(csrf) <= 64 and csrf.replace("-", "").replace("_", "").isalnum()):
+            csrf = new_token()
+            queue_cookie(
+                request,
+                name,
+                csrf,
+                httponly=True,
+                samesite="lax",
+                secure=settings.is_production,
+                path="/",
+            )
+        identity = Identity(None, None, csrf, client_address(request))
+    request.state.identity = identity
+    return identity
+
+
+def current_identity(request: Request) -> Identity | None:
+    """The identity already loaded for this request, if any (for templates and error pages)."""
+    return getattr(request.state, "identity", None)
+
+
+async def check_csrf(request: Request, identity: Identity) -> None:
+    """Double-submit check: the header (HTMX, API) or the hidden form field (plain forms)."""
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            value = (await request.form()).get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+    if not sent or not same(sent, identity.csrf_token):
+        raise CsrfFailed()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An access rule: `roles` None means everyone, signed in or not."""
+
+    name: str
+    roles: frozenset[Role] | None
+    active_only: bool = True  # False: also pending journalists and those who must change password
+
+    def permits(self, user: User | None) -> bool:
+        if self.roles is None:
+            return True
+        if user is None or user.role not in self.roles or user.status == UserStatus.DISABLED:
+            return False
+        return not self.active_only or user.status == UserStatus.ACTIVE
+
+    async def __call__(
+        self, request: Request, identity: Annotated[Identity, Depends(load_identity)]
+    ) -> Identity:
+        if self.roles is not None:
+            if identity.user is None:
+                raise NotAuthenticated()
+            if not self.permits(identity.user):
+                raise Forbidden()
+            if self.active_only and identity.user.must_change_password:
+                raise PasswordChangeRequired()
+        if request.method not in SAFE_METHODS:
+            await check_csrf(request, identity)
+        return identity
+
+
+ALL_ROLES = frozenset(Role)
+PUBLIC = Rule("public", None)
+SIGNED_IN = Rule("signed_in", ALL_ROLES, active_only=False)
+ACTIVE_USER = Rule("active_user", ALL_ROLES)
+ADMIN = Rule("admin", frozenset({Role.ADMIN}))
+OFFICE = Rule("office", frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON}))
+DEPARTMENT = Rule("department", frozenset({Role.DEPARTMENT}))
+JOURNALIST = Rule("journalist", frozenset({Role.JOURNALIST}))
+RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST)
+
+# Routes that are not FastAPI routes (so cannot depend on a rule) and are public by design.
+PUBLIC_MOUNTS = frozenset({"/static", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+# What routes write as their identity parameter, one per rule.
+Public = Annotated[Identity, Depends(PUBLIC)]
+SignedIn = Annotated[Identity, Depends(SIGNED_IN)]
+ActiveUser = Annotated[Identity, Depends(ACTIVE_USER)]
+AdminOnly = Annotated[Identity, Depends(ADMIN)]
+OfficeOnly = Annotated[Identity, Depends(OFFICE)]
+DepartmentOnly = Annotated[Identity, Depends(DEPARTMENT)]
+JournalistOnly = Annotated[Identity, Depends(JOURNALIST)]

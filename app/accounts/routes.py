@@ -1,0 +1,407 @@
+"""HTML routes for signing in and out, passwords, registration, users and journalist checks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.access import (
+    AdminOnly,
+    OfficeOnly,
+    Public,
+    SignedIn,
+    client_address,
+    session_signer,
+)
+from app.accounts import service
+from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User, UserStatus
+from app.db import SessionDep
+from app.errors import ValidationFailed
+from app.flash import flash
+from app.forms import parse_int, safe_next
+from app.i18n import Msg
+from app.middleware import queue_cookie
+from app.orgs import service as orgs
+from app.orgs.models import OrgKind
+from app.templating import render, settings_cookie
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+def set_session_cookie(request: Request, token: str) -> None:
+    settings = request.app.state.settings
+    queue_cookie(
+        request,
+        settings_cookie(settings, "session"),
+        session_signer(request).sign(token),
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/",
+    )
+
+
+def clear_session_cookie(request: Request) -> None:
+    settings = request.app.state.settings
+    queue_cookie(
+        request,
+        settings_cookie(settings, "session"),
+        "",
+        delete=True,
+        secure=settings.is_production,
+    )
+
+
+# --- Sign in / out -------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_page(request: Request, identity: Public, next: str = "") -> Response:
+    if identity.user:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "accounts/login.html", {"next": safe_next(next), "email": ""})
+
+
+async def sign_in(
+    request: Request, session: SessionDep, email: str, password: str
+) -> tuple[User, str]:
+    """Throttle, check the password, set the session cookie; returns the user and CSRF token.
+
+    Async so that the delay for repeated failures does not hold a worker thread.
+    """
+    settings = request.app.state.settings
+    address = client_address(request) or "unknown"
+    decision = await run_in_threadpool(
+        lambda: service.login_decision(session, settings=settings, email=email, address=address)
+    )
+    if decision.delay:
+        await asyncio.sleep(decision.delay)
+    user, token, csrf = await run_in_threadpool(
+        lambda: service.login(
+            session,
+            settings=settings,
+            email=email,
+            password=password,
+            address=address,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    )
+    set_session_cookie(request, token)
+    return user, csrf
+
+
+@router.post("/login")
+async def login_submit(
+    request: Request,
+    identity: Public,
+    session: SessionDep,
+    email: Text = "",
+    password: Text = "",
+    next: Text = "",
+) -> Response:
+    try:
+        user, _csrf = await sign_in(request, session, email, password)
+    except ValidationFailed as exc:
+        return render(
+            request,
+            "accounts/login.html",
+            {"next": safe_next(next), "email": email, "errors": exc.errors},
+            status_code=422,
+        )
+    flash(request, Msg("Signed in as %(name)s.", {"name": user.full_name}))
+    target = "/account/password" if user.must_change_password else safe_next(next)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, identity: SignedIn, session: SessionDep) -> Response:
+    service.logout(session, actor=identity.actor, session_id=identity.session_id)
+    clear_session_cookie(request)
+    flash(request, Msg("You have signed out."), "info")
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account/password")
+def password_page(request: Request, identity: SignedIn) -> Response:
+    return render(request, "accounts/password.html")
+
+
+@router.post("/account/password")
+def password_submit(
+    request: Request,
+    identity: SignedIn,
+    session: SessionDep,
+    current_password: Text = "",
+    password: Text = "",
+    password_confirm: Text = "",
+) -> Response:
+    assert identity.user is not None
+    try:
+        token = service.change_password(
+            session,
+            settings=request.app.state.settings,
+            actor=identity.actor,
+            user=identity.user,
+            current=current_password,
+            new=password,
+            confirm=password_confirm,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except ValidationFailed as exc:
+        return render(request, "accounts/password.html", {"errors": exc.errors}, status_code=422)
+    set_session_cookie(request, token)
+    flash(request, Msg("Your password has been changed. You have been signed out everywhere else."))
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+# --- Journalist self-registration --------------------------------------------------------------
+
+
+def _agencies(session: SessionDep) -> list:
+    return orgs.list_organisations(session, kinds=(OrgKind.PRESS_AGENCY,))
+
+
+@router.get("/register")
+def register_page(request: Request, identity: Public, session: SessionDep) -> Response:
+    return render(request, "accounts/register.html", {"agencies": _agencies(session), "form": {}})
+
+
+@router.post("/register")
+def register_submit(
+    request: Request,
+    identity: Public,
+    session: SessionDep,
+    email: Text = "",
+    full_name: Text = "",
+    organisation_id: Text = "",
+    press_card_number: Text = "",
+    password: Text = "",
+    password_confirm: Text = "",
+) -> Response:
+    form = {
+        "email": email,
+        "full_name": full_name,
+        "organisation_id": organisation_id,
+        "press_card_number": press_card_number,
+    }
+    try:
+        service.register_journalist(
+            session,
+            settings=request.app.state.settings,
+            address=client_address(request),
+            email=email,
+            full_name=full_name,
+            organisation_id=parse_int(organisation_id),
+            press_card_number=press_card_number,
+            password=password,
+            password_confirm=password_confirm,
+        )
+    except ValidationFailed as exc:
+        return render(
+            request,
+            "accounts/register.html",
+            {"agencies": _agencies(session), "form": form, "errors": exc.errors},
+            status_code=422,
+        )
+    return render(request, "accounts/registered.html")
+
+
+# --- Administration of accounts ----------------------------------------------------------------
+
+
+def _user_form_context(session: SessionDep, form: dict, errors: dict | None = None) -> dict:
+    return {
+        "form": form,
+        "errors": errors or {},
+        "roles": list(Role),
+        "role_labels": ROLE_LABELS,
+        "organisations": orgs.list_organisations(session),
+    }
+
+
+@router.get("/admin/users")
+def users_page(
+    request: Request, identity: AdminOnly, session: SessionDep, role: str = "", status: str = ""
+) -> Response:
+    role = role if role in {r.value for r in Role} else ""
+    status = status if status in {s.value for s in UserStatus} else ""
+    users = service.list_users(session, role=role or None, status=status or None)
+    org_names = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "users": users,
+            "org_names": org_names,
+            "role": role,
+            "status": status,
+            "roles": list(Role),
+            "role_labels": ROLE_LABELS,
+            "statuses": list(UserStatus),
+            "status_labels": STATUS_LABELS,
+        },
+        block="user_list",
+    )
+
+
+@router.get("/admin/users/new")
+def user_new_page(request: Request, identity: AdminOnly, session: SessionDep) -> Response:
+    return render(request, "accounts/user_new.html", _user_form_context(session, {}))
+
+
+@router.post("/admin/users/new")
+def user_new_submit(
+    request: Request,
+    identity: AdminOnly,
+    session: SessionDep,
+    email: Text = "",
+    full_name: Text = "",
+    role: Text = "",
+    organisation_id: Text = "",
+) -> Response:
+    form = {
+        "email": email,
+        "full_name": full_name,
+        "role": role,
+        "organisation_id": organisation_id,
+    }
+    temporary = service.readable_password()
+    try:
+        user = service.create_user(
+            session,
+            settings=request.app.state.settings,
+            actor=identity.actor,
+            email=email,
+            full_name=full_name,
+            role=role,
+            organisation_id=parse_int(organisation_id),
+            password=temporary,
+            must_change_password=True,
+        )
+    except ValidationFailed as exc:
+        return render(
+            request,
+            "accounts/user_new.html",
+            _user_form_context(session, form, exc.errors),
+            status_code=422,
+        )
+    return render(
+        request,
+        "accounts/one_time_password.html",
+        {"target": user, "password": temporary, "created": True},
+    )
+
+
+@router.get("/admin/users/{user_id}")
+def user_page(request: Request, user_id: int, identity: AdminOnly, session: SessionDep) -> Response:
+    user = service.get_user(session, user_id)
+    org = orgs.get(session, user.organisation_id) if user.organisation_id else None
+    return render(
+        request,
+        "accounts/user.html",
+        {
+            "target": user,
+            "org": org,
+            "role_labels": ROLE_LABELS,
+            "status_labels": STATUS_LABELS,
+        },
+    )
+
+
+@router.post("/admin/users/{user_id}/reset-password")
+def user_reset_password(
+    request: Request, user_id: int, identity: AdminOnly, session: SessionDep
+) -> Response:
+    temporary = service.reset_password(session, actor=identity.actor, user_id=user_id)
+    user = service.get_user(session, user_id)
+    return render(
+        request,
+        "accounts/one_time_password.html",
+        {"target": user, "password": temporary, "created": False},
+    )
+
+
+@router.post("/admin/users/{user_id}/disable")
+def user_disable(
+    request: Request, user_id: int, identity: AdminOnly, session: SessionDep
+) -> Response:
+    user = service.set_disabled(session, actor=identity.actor, user_id=user_id, disabled=True)
+    flash(
+        request,
+        Msg("The account of %(name)s has been disabled and signed out.", {"name": user.full_name}),
+    )
+    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/enable")
+def user_enable(
+    request: Request, user_id: int, identity: AdminOnly, session: SessionDep
+) -> Response:
+    user = service.set_disabled(session, actor=identity.actor, user_id=user_id, disabled=False)
+    flash(request, Msg("The account of %(name)s has been enabled.", {"name": user.full_name}))
+    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
+# --- Press office: verifying journalists ---------------------------------------------------------
+
+
+def _journalists_context(session: SessionDep) -> dict:
+    journalists = service.list_users(session, role=Role.JOURNALIST.value)
+    order = {
+        UserStatus.PENDING: 0,
+        UserStatus.REJECTED: 1,
+        UserStatus.ACTIVE: 2,
+        UserStatus.DISABLED: 3,
+    }
+    journalists.sort(key=lambda u: (order[u.status], u.full_name))
+    agencies = {
+        o.id: o
+        for o in orgs.list_organisations(
+            session, kinds=(OrgKind.PRESS_AGENCY,), include_retired=True
+        )
+    }
+    return {"journalists": journalists, "agencies": agencies, "status_labels": STATUS_LABELS}
+
+
+@router.get("/office/journalists")
+def journalists_page(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+    return render(request, "accounts/journalists.html", _journalists_context(session))
+
+
+@router.post("/office/journalists/{user_id}/verify")
+def journalist_verify(
+    request: Request, user_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    user = service.decide_journalist(session, actor=identity.actor, user_id=user_id, verify=True)
+    flash(request, Msg("%(name)s has been verified.", {"name": user.full_name}))
+    return RedirectResponse("/office/journalists", status_code=303)
+
+
+@router.post("/office/journalists/{user_id}/reject")
+def journalist_reject(
+    request: Request,
+    user_id: int,
+    identity: OfficeOnly,
+    session: SessionDep,
+    reason: Text = "",
+) -> Response:
+    try:
+        user = service.decide_journalist(
+            session, actor=identity.actor, user_id=user_id, verify=False, reason=reason
+        )
+    except ValidationFailed as exc:
+        ctx = _journalists_context(session) | {
+            "errors": exc.errors,
+            "error_user_id": user_id,
+            "reason": reason,
+        }
+        return render(
+            request, "accounts/journalists.html", ctx, block="journalist_list", status_code=422
+        )
+    flash(request, Msg("%(name)s has been rejected.", {"name": user.full_name}))
+    return RedirectResponse("/office/journalists", status_code=303)

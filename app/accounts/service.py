@@ -1,0 +1,439 @@
+"""Use cases for accounts: sign in and out, sessions, passwords, users and journalist checks."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.accounts import throttle
+from app.accounts.models import ROLE_ORG_KINDS, Role, User, UserSession, UserStatus
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.config import Settings
+from app.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from app.i18n import Msg
+from app.orgs import service as orgs
+from app.security import (
+    dummy_hash,
+    hash_password,
+    new_token,
+    password_problem,
+    token_digest,
+    verify_password,
+)
+from app.timeutil import utcnow
+
+BAD_LOGIN = Msg("The email address or password is not correct.")
+
+
+class LoginFailed(ValidationFailed):
+    """Wrong email or password: one message that does not say which."""
+
+    def __init__(self, message: Msg = BAD_LOGIN) -> None:
+        super().__init__({"form": message})
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_email(email: str, errors: dict[str, Msg]) -> str:
+    email = normalise_email(email)
+    try:
+        return validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        errors["email"] = Msg("Enter a valid email address, like name@example.vn.")
+        return email
+
+
+def _check_new_password(
+    settings: Settings,
+    password: str,
+    confirm: str,
+    inputs: list[str],
+    errors: dict[str, Msg],
+    field: str = "password",
+) -> None:
+    problem = password_problem(
+        password, min_length=settings.password_min_length, user_inputs=inputs
+    )
+    if problem:
+        errors[field] = problem
+    elif password != confirm:
+        errors[f"{field}_confirm"] = Msg("The two passwords do not match.")
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+# --- Signing in and sessions ------------------------------------------------------------------
+
+
+def login_decision(
+    session: Session, *, settings: Settings, email: str, address: str
+) -> throttle.Decision:
+    """How long to hold this attempt, or whether to refuse it (checked before the password)."""
+    return throttle.check(session, settings, utcnow(), normalise_email(email)[:254], address)
+
+
+def login(
+    session: Session,
+    *,
+    settings: Settings,
+    email: str,
+    password: str,
+    address: str,
+    user_agent: str,
+) -> tuple[User, str, str]:
+    """Check the password and open a session; returns the user, the session token and its CSRF token."""
+    now = utcnow()
+    email = normalise_email(email)[:254]
+    decision = throttle.check(session, settings, now, email, address)
+    if decision.refused:
+        raise TooManyRequests(
+            decision.retry_after,
+            Msg(
+                "Too many failed sign-in attempts. Try again in %(minutes)s minutes.",
+                {"minutes": max(1, round(decision.retry_after / 60))},
+            ),
+        )
+    user = find_by_email(session, email)
+    ok = verify_password(password[:256], user.password_hash if user else dummy_hash())
+    if not user or not ok or user.status == UserStatus.DISABLED:
+        throttle.record_failure(session, settings, now, email, address)
+        session.commit()
+        if user and ok:
+            raise LoginFailed(
+                Msg("This account has been disabled. Contact the spokesperson's office.")
+            )
+        raise LoginFailed()
+    throttle.clear_account(session, email)
+    user.last_login_at = now
+    session.add(user)
+    token, csrf = _open_session(session, settings, user, address, user_agent, now)
+    actor = Actor(user.id, user.email, user.role.value, user.organisation_id, address)
+    audit.record(session, actor, "session.login", user)
+    session.commit()
+    return user, token, csrf
+
+
+def _open_session(
+    session: Session,
+    settings: Settings,
+    user: User,
+    address: str | None,
+    user_agent: str | None,
+    now: datetime,
+) -> tuple[str, str]:
+    """Open a session row; returns the cookie token and the session's CSRF token."""
+    assert user.id is not None
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    session.execute(  # tidy this user's expired sessions while we are here
+        delete(UserSession).where(
+            col(UserSession.user_id) == user.id,
+            (col(UserSession.expires_at) < now) | (col(UserSession.last_seen_at) < now - idle),
+        )
+    )
+    token, csrf = new_token(), new_token()
+    session.add(
+        UserSession(
+            id=token_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_max_hours),
+            client_address=(address or "")[:64] or None,
+            user_agent=(user_agent or "")[:255] or None,
+        )
+    )
+    return token, csrf
+
+
+def load_session(
+    session: Session, *, settings: Settings, token: str
+) -> tuple[UserSession, User] | None:
+    """The live session for a cookie token and its user; expired sessions end here."""
+    now = utcnow()
+    row = session.get(UserSession, token_digest(token))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    if (
+        user is None
+        or user.status == UserStatus.DISABLED
+        or row.expires_at <= now
+        or row.last_seen_at <= now - idle
+    ):
+        session.delete(row)
+        session.commit()
+        return None
+    if (now - row.last_seen_at).total_seconds() >= settings.session_touch_seconds:
+        row.last_seen_at = now  # sliding expiry, written at most once a minute
+        session.add(row)
+        session.commit()
+    return row, user
+
+
+def logout(session: Session, *, actor: Actor, session_id: str | None) -> None:
+    if session_id is None:
+        return
+    row = session.get(UserSession, session_id)
+    if row is not None:
+        session.delete(row)
+        audit.record(session, actor, "session.logout", None, object_type="app_user")
+        session.commit()
+
+
+def _end_all_sessions(session: Session, user_id: int) -> None:
+    session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
+
+
+def change_password(
+    session: Session,
+    *,
+    settings: Settings,
+    actor: Actor,
+    user: User,
+    current: str,
+    new: str,
+    confirm: str,
+    user_agent: str,
+) -> str:
+    """Set a new password, end every session of the user, and open a fresh one for this browser."""
+    errors: dict[str, Msg] = {}
+    if not verify_password(current[:256], user.password_hash):
+        errors["current_password"] = Msg("The current password is not correct.")
+    elif new == current:
+        errors["password"] = Msg("Choose a password different from the current one.")
+    else:
+        _check_new_password(settings, new, confirm, [user.email, user.full_name], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert user.id is not None
+    now = utcnow()
+    user.password_hash = hash_password(new)
+    user.password_changed_at = now
+    user.must_change_password = False
+    session.add(user)
+    _end_all_sessions(session, user.id)
+    token, _csrf = _open_session(session, settings, user, actor.address, user_agent, now)
+    audit.record(session, actor, "user.password_changed", user, "all sessions ended")
+    session.commit()
+    return token
+
+
+# --- Managing accounts ------------------------------------------------------------------------
+
+
+def _check_org(
+    session: Session, role: Role, org_id: int | None, errors: dict[str, Msg]
+) -> int | None:
+    kinds = ROLE_ORG_KINDS.get(role)
+    if kinds is None:
+        return None
+    if orgs.get_active(session, org_id, kinds) is None:
+        errors["organisation_id"] = (
+            Msg("Choose the journalist's press agency.")
+            if role == Role.JOURNALIST
+            else Msg("Choose the organisation this focal officer works for.")
+        )
+    return org_id
+
+
+def create_user(
+    session: Session,
+    *,
+    settings: Settings,
+    actor: Actor,
+    email: str,
+    full_name: str,
+    role: str,
+    organisation_id: int | None,
+    password: str,
+    password_confirm: str | None = None,
+    must_change_password: bool = False,
+) -> User:
+    """An administrator (or the CLI) creates an active account."""
+    errors: dict[str, Msg] = {}
+    email = _check_email(email, errors)
+    full_name = full_name.strip()
+    if not full_name:
+        errors["full_name"] = Msg("Enter the person's full name.")
+    elif len(full_name) > 200:
+        errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    if role not in {r.value for r in Role}:
+        errors["role"] = Msg("Choose a role.")
+        org_id = None
+    else:
+        org_id = _check_org(session, Role(role), organisation_id, errors)
+    _check_new_password(
+        settings,
+        password,
+        password if password_confirm is None else password_confirm,
+        [email, full_name],
+        errors,
+    )
+    if "email" not in errors and find_by_email(session, email):
+        errors["email"] = Msg("An account with this email address already exists.")
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=Role(role),
+        organisation_id=org_id,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    audit.record(session, actor, "user.created", user, f"{email} ({role})")
+    session.commit()
+    return user
+
+
+def readable_password() -> str:
+    """A one-time password an administrator can read out: four groups of four letters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
+    """An administrator sets a one-time password; the user must change it when signing in."""
+    user = get_user(session, user_id)
+    temporary = readable_password()
+    user.password_hash = hash_password(temporary)
+    user.password_changed_at = utcnow()
+    user.must_change_password = True
+    session.add(user)
+    _end_all_sessions(session, user_id)
+    audit.record(
+        session, actor, "user.password_reset", user, "one-time password issued; sessions ended"
+    )
+    session.commit()
+    return temporary
+
+
+def set_disabled(session: Session, *, actor: Actor, user_id: int, disabled: bool) -> User:
+    user = get_user(session, user_id)
+    if user.id == actor.user_id:
+        raise Conflict(Msg("You cannot disable your own account."))
+    if disabled:
+        user.status = UserStatus.DISABLED
+        _end_all_sessions(session, user_id)
+    elif user.status == UserStatus.DISABLED:
+        # A journalist comes back unverified: the press office checks them again.
+        user.status = UserStatus.PENDING if user.role == Role.JOURNALIST else UserStatus.ACTIVE
+    session.add(user)
+    audit.record(session, actor, "user.disabled" if disabled else "user.enabled", user, user.email)
+    session.commit()
+    return user
+
+
+def list_users(
+    session: Session, *, role: str | None = None, status: str | None = None
+) -> list[User]:
+    query = select(User)
+    if role:
+        query = query.where(User.role == role)
+    if status:
+        query = query.where(User.status == status)
+    return list(session.exec(query.order_by(col(User.role), col(User.full_name))).all())
+
+
+# --- Journalists --------------------------------------------------------------------------------
+
+
+def register_journalist(
+    session: Session,
+    *,
+    settings: Settings,
+    address: str | None,
+    email: str,
+    full_name: str,
+    organisation_id: int | None,
+    press_card_number: str,
+    password: str,
+    password_confirm: str,
+) -> User | None:
+    """Self-registration; the account waits for the press office. None if the email is taken.
+
+    The page says the same thing either way, so registration does not reveal who has an account.
+    """
+    errors: dict[str, Msg] = {}
+    email = _check_email(email, errors)
+    full_name = full_name.strip()
+    if not full_name:
+        errors["full_name"] = Msg("Enter your full name.")
+    elif len(full_name) > 200:
+        errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    card = press_card_number.strip().upper()
+    if not (3 <= len(card) <= 32 and all(c.isalnum() or c in "-/. " for c in card)):
+        errors["press_card_number"] = Msg("Enter the number printed on your press card.")
+    _check_org(session, Role.JOURNALIST, organisation_id, errors)
+    _check_new_password(settings, password, password_confirm, [email, full_name], errors)
+    if errors:
+        raise ValidationFailed(errors)
+    actor = Actor(None, email, "anonymous", None, address)
+    if find_by_email(session, email):
+        audit.record(
+            session, actor, "user.registration_duplicate", None, email, object_type="app_user"
+        )
+        session.commit()
+        return None
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=Role.JOURNALIST,
+        status=UserStatus.PENDING,
+        organisation_id=organisation_id,
+        press_card_number=card,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    audit.record(session, actor, "user.registered", user, f"{email}, press card {card}")
+    session.commit()
+    return user
+
+
+def decide_journalist(
+    session: Session, *, actor: Actor, user_id: int, verify: bool, reason: str = ""
+) -> User:
+    """The press office verifies a journalist (they can then use the site) or rejects them with a reason."""
+    user = get_user(session, user_id)
+    if user.role != Role.JOURNALIST:
+        raise NotFound()
+    if user.status not in (UserStatus.PENDING, UserStatus.REJECTED, UserStatus.ACTIVE):
+        raise Conflict(Msg("This account is disabled."))
+    reason = reason.strip()
+    if not verify and not reason:
+        raise ValidationFailed(
+            {"reason": Msg("Give the reason, so the journalist knows what to correct.")}
+        )
+    if len(reason) > 500:
+        raise ValidationFailed({"reason": Msg("Use at most %(n)s characters.", {"n": 500})})
+    user.status = UserStatus.ACTIVE if verify else UserStatus.REJECTED
+    user.status_reason = None if verify else reason
+    session.add(user)
+    audit.record(
+        session,
+        actor,
+        "journalist.verified" if verify else "journalist.rejected",
+        user,
+        user.email if verify else f"{user.email}: {reason}",
+    )
+    session.commit()
+    return user

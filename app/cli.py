@@ -1,0 +1,149 @@
+"""The `pressdesk` command: migrate, seed-demo, create-user, reset-password."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from app import models  # noqa: F401 - registers every table
+from app.config import PROJECT_ROOT, get_settings
+from app.db import make_engine
+from app.errors import ValidationFailed
+
+
+def _session() -> Session:
+    return Session(make_engine(get_settings().database_url), expire_on_commit=False)
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    """Apply every Alembic migration (creates the SQLite folder if needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    command.upgrade(config, "head")
+    return 0
+
+
+def cmd_seed_demo(_args: argparse.Namespace) -> int:
+    from app.demo import seed_demo
+
+    settings = get_settings()
+    with _session() as session:
+        result = seed_demo(session, settings)
+    print(f"Organisations added: {result.organisations_added}")
+    if result.created:
+        print("\nDemo accounts (the passwords are shown only this once):")
+        for demo, password in result.created:
+            print(f"  {demo.role.value:<13} {demo.email:<34} {password}")
+    if result.existing:
+        print(
+            "\nDemo accounts already present (passwords unchanged; `pressdesk reset-password --email E` gives a new one):"
+        )
+        for demo in result.existing:
+            print(f"  {demo.role.value:<13} {demo.email}")
+    return 0
+
+
+def _print_errors(exc: ValidationFailed) -> int:
+    settings = get_settings()
+    for field, message in exc.errors.items():
+        print(f"error: {field}: {message.render(settings.default_language)}", file=sys.stderr)
+    return 2
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from app.accounts import service as accounts
+    from app.audit.service import Actor
+    from app.orgs import service as orgs
+
+    if not args.password_stdin:
+        print(
+            "error: pass --password-stdin and give the password on standard input", file=sys.stderr
+        )
+        return 2
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = get_settings()
+    with _session() as session:
+        org_id = None
+        if args.org:
+            org = orgs.get_by_code(session, args.org)
+            if org is None:
+                print(f"error: no organisation with code {args.org}", file=sys.stderr)
+                return 2
+            org_id = org.id
+        try:
+            user = accounts.create_user(
+                session,
+                settings=settings,
+                actor=Actor.system("cli"),
+                email=args.email,
+                full_name=args.name or args.email.split("@")[0],
+                role=args.role,
+                organisation_id=org_id,
+                password=password,
+            )
+        except ValidationFailed as exc:
+            return _print_errors(exc)
+    print(f"Created {user.role.value} account {user.email} (id {user.id}).")
+    return 0
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    from app.accounts import service as accounts
+    from app.audit.service import Actor
+
+    with _session() as session:
+        user = accounts.find_by_email(session, args.email)
+        if user is None or user.id is None:
+            print(f"error: no account with email {args.email}", file=sys.stderr)
+            return 2
+        temporary = accounts.reset_password(session, actor=Actor.system("cli"), user_id=user.id)
+    print(f"One-time password for {args.email}: {temporary}  (to be changed at the next sign-in)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pressdesk", description="Press Desk administration")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "seed-demo", help="load organisations and demo accounts (idempotent)"
+    ).set_defaults(func=cmd_seed_demo)
+    create = sub.add_parser("create-user", help="create an account without the web interface")
+    create.add_argument("--email", required=True)
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=["admin", "press_office", "spokesperson", "department", "journalist"],
+    )
+    create.add_argument("--org", help="organisation code (required for department and journalist)")
+    create.add_argument("--name", help="full name (default: the part of the email before @)")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    create.set_defaults(func=cmd_create_user)
+    reset = sub.add_parser("reset-password", help="issue a one-time password for an account")
+    reset.add_argument("--email", required=True)
+    reset.set_defaults(func=cmd_reset_password)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""Settings read from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused in production below
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the application; names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'pressdesk.db'}"
+    secret_key: str = DEV_SECRET
+    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
+    default_language: str = "vi"
+    languages: tuple[str, ...] = ("vi", "en")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    site_name: str = "Press Desk"
+    province_name: str = "Quảng Ninh"
+
+    # Sessions: a random id in a signed cookie, the row in the database.
+    session_idle_minutes: int = Field(default=8 * 60, ge=1)
+    session_max_hours: int = Field(default=7 * 24, ge=1)
+    session_touch_seconds: int = Field(default=60, ge=0)
+
+    # Failed logins: slowed after `login_slow_after`, refused (429) after the limits.
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_slow_after: int = Field(default=3, ge=1)
+    login_delay_seconds: float = Field(default=0.5, ge=0)
+    login_delay_max_seconds: float = Field(default=4.0, ge=0)
+    login_max_failures_account: int = Field(default=8, ge=1)
+    login_max_failures_address: int = Field(default=30, ge=1)
+
+    password_min_length: int = Field(default=12, ge=8)
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, value: str) -> str:
+        # Plain postgresql:// URLs would pick psycopg2, which we do not install.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == Environment.PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_production(self) -> None:
+        """Refuse to start in production with the development secret."""
+        if self.is_production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

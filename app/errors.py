@@ -1,0 +1,252 @@
+"""Named errors and the one place that turns them into pages, fragments or JSON problems."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import N_, Msg, gettext
+
+log = logging.getLogger("pressdesk")
+
+
+class AppError(Exception):
+    """A failure the user should see explained; `status` picks the page."""
+
+    status = 400
+    title = N_("The request could not be completed")
+
+    def __init__(self, detail: Msg | None = None) -> None:
+        super().__init__(detail.text if detail else self.title)
+        self.detail = detail
+
+
+class NotAuthenticated(AppError):
+    status = 401
+    title = N_("Please sign in")
+
+
+class Forbidden(AppError):
+    status = 403
+    title = N_("You do not have access to this page")
+
+
+class CsrfFailed(Forbidden):
+    title = N_("The form has expired")
+
+    def __init__(self) -> None:
+        super().__init__(
+            Msg(
+                "For your security the form could not be accepted. Go back, reload the page and send it again."
+            )
+        )
+
+
+class PasswordChangeRequired(Forbidden):
+    title = N_("Please choose a new password first")
+
+
+class NotFound(AppError):
+    status = 404
+    title = N_("Page not found")
+
+
+class Conflict(AppError):
+    status = 409
+    title = N_("This change conflicts with the current state")
+
+
+class TooManyRequests(AppError):
+    status = 429
+    title = N_("Too many attempts")
+
+    def __init__(self, retry_after: int, detail: Msg | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)
+
+
+class ValidationFailed(AppError):
+    """Field errors from a service; routes show them beside the fields."""
+
+    status = 422
+    title = N_("Please correct the highlighted fields")
+
+    def __init__(self, errors: dict[str, Msg]) -> None:
+        super().__init__(None)
+        self.errors = errors
+
+
+class PayloadTooLarge(StarletteHTTPException):
+    """Raised while the body is read; an HTTPException so FastAPI passes it through."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
+
+
+TITLES: dict[int, str] = {
+    400: N_("The request could not be completed"),
+    401: N_("Please sign in"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not available here"),
+    409: N_("This change conflicts with the current state"),
+    413: N_("The upload is too large"),
+    415: N_("This type of file is not accepted"),
+    422: N_("Please correct the highlighted fields"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is temporarily unavailable"),
+}
+
+DETAILS: dict[int, str] = {
+    401: N_("Sign in to continue."),
+    403: N_(
+        "Your account does not have the right to do this. Ask the spokesperson's office if you think it should."
+    ),
+    404: N_("The address may be mistyped, or the page may have been moved or removed."),
+    405: N_("Go back and try again from the page."),
+    413: N_("The request is larger than this site accepts. Send smaller files or fewer at once."),
+    422: N_("Some of the values sent are not valid."),
+    429: N_("Wait a few minutes, then try again."),
+    500: N_(
+        "The error has been recorded. Try again in a moment; if it keeps happening, tell the administrator."
+    ),
+    503: N_(
+        "The database cannot be reached just now. Nothing you sent was saved; please try again in a few minutes."
+    ),
+}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def api_locale(request: Request) -> str:
+    settings = request.app.state.settings
+    lang = request.headers.get("accept-language", "")[:2].lower()
+    return lang if lang in settings.languages else settings.default_language
+
+
+def problem(
+    request: Request,
+    status: int,
+    title: str,
+    detail: Msg | str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An RFC 9457 problem document, in the language the client asked for."""
+    locale = api_locale(request)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": gettext(locale, title),
+        "status": status,
+    }
+    if isinstance(detail, Msg):
+        body["detail"] = detail.render(locale)
+    elif detail:
+        body["detail"] = gettext(locale, detail)
+    body.update(extra or {})
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
+    )
+
+
+def error_page(
+    request: Request,
+    status: int,
+    title: str | None = None,
+    detail: Msg | str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The HTML error page, or the JSON problem for API paths."""
+    title = title or TITLES.get(status, TITLES[400])
+    detail = detail if detail is not None else DETAILS.get(status)
+    if wants_json(request):
+        return problem(request, status, title, detail, headers=headers)
+    from app.templating import render  # late import: templating imports this module
+
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "detail": detail},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into a page or problem document."""
+
+    @app.exception_handler(NotAuthenticated)
+    async def _unauthenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if wants_json(request):
+            return problem(
+                request,
+                401,
+                exc.title,
+                exc.detail or DETAILS[401],
+                headers={"WWW-Authenticate": "Cookie"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        url = f"/login?next={quote(target, safe='')}"
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": url})
+        return RedirectResponse(url, status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _must_change(request: Request, exc: PasswordChangeRequired) -> Response:
+        if wants_json(request):
+            return problem(request, 403, exc.title)
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(request: Request, exc: TooManyRequests) -> Response:
+        return error_page(
+            request, 429, exc.title, exc.detail, headers={"Retry-After": str(exc.retry_after)}
+        )
+
+    @app.exception_handler(ValidationFailed)
+    async def _invalid(request: Request, exc: ValidationFailed) -> Response:
+        # Routes normally catch this and re-render their form; this is the fallback.
+        if wants_json(request):
+            locale = api_locale(request)
+            errors = {k: v.render(locale) for k, v in exc.errors.items()}
+            return problem(request, 422, exc.title, extra={"errors": errors})
+        return error_page(request, 422, exc.title, next(iter(exc.errors.values()), None))
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        return error_page(request, exc.status, exc.title, exc.detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_page(request, exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            errors = {
+                ".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()
+            }
+            return problem(request, 422, TITLES[422], DETAILS[422], extra={"errors": errors})
+        return error_page(request, 422)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(request: Request, exc: Exception) -> Response:
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        return error_page(request, 503, headers={"Retry-After": "30"})
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_page(request, 500)

@@ -1,0 +1,72 @@
+"""The application factory: settings, database, templates, middleware, routes, error pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import models  # noqa: F401 - registers every table
+from app.accounts import api as accounts_api
+from app.accounts import routes as accounts_routes
+from app.audit import routes as audit_routes
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_handlers
+from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.orgs import api as orgs_api
+from app.orgs import routes as orgs_routes
+from app.pages import routes as pages_routes
+from app.templating import STATIC_DIR, create_env
+
+API_DESCRIPTION = """
+The Press Desk JSON API. It uses the same rules as the web pages.
+
+Sign in with `POST /api/v1/session` (a session cookie is set). Every change (POST, PUT, PATCH,
+DELETE) must carry the `X-CSRF-Token` header with the token that `GET /api/v1/session` or the
+sign-in returns. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; `uvicorn --factory app.main:create_app` calls this."""
+    settings = settings or get_settings()
+    settings.check_production()
+    logging.basicConfig(level=logging.INFO)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Press Desk API",
+        version="1.0",
+        description=API_DESCRIPTION,
+        docs_url=None if settings.is_production else "/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = create_env(settings)
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    install_handlers(app)
+
+    for router in (
+        pages_routes.router,
+        accounts_routes.router,
+        orgs_routes.router,
+        audit_routes.router,
+        accounts_api.router,
+        orgs_api.router,
+    ):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

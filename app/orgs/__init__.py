@@ -1,0 +1,1 @@
+"""Organisations: bodies as data with validity periods."""

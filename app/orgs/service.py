@@ -1,0 +1,274 @@
+"""Use cases for organisations: list, look up, add, rename (a new name period), retire, seed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.i18n import Msg
+from app.orgs.models import Organisation, OrganisationName, OrgKind, OrgView
+from app.timeutil import local_today
+
+CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+SEED_FILE = Path(__file__).resolve().parent / "data" / "quang_ninh.toml"
+
+
+def _name_on(names: list[OrganisationName], day: date) -> OrganisationName | None:
+    """The name in force on `day`, else the latest name before it (for retired bodies)."""
+    before = [n for n in names if n.valid_from <= day]
+    current = [n for n in before if n.valid_to is None or n.valid_to >= day]
+    pick = current or before or names
+    return max(pick, key=lambda n: n.valid_from) if pick else None
+
+
+def _view(org: Organisation, names: list[OrganisationName], day: date) -> OrgView:
+    name = _name_on(names, day)
+    assert org.id is not None
+    return OrgView(
+        id=org.id,
+        code=org.code,
+        kind=OrgKind(org.kind),
+        valid_from=org.valid_from,
+        valid_to=org.valid_to,
+        name_vi=name.name_vi if name else org.code,
+        name_en=name.name_en if name else org.code,
+    )
+
+
+def list_organisations(
+    session: Session,
+    *,
+    on: date | None = None,
+    kinds: tuple[OrgKind, ...] | None = None,
+    include_retired: bool = False,
+) -> list[OrgView]:
+    """Organisations with the names they had on `on` (default today), sorted by name."""
+    day = on or local_today()
+    query = select(Organisation)
+    if kinds:
+        query = query.where(col(Organisation.kind).in_([k.value for k in kinds]))
+    orgs = session.exec(query).all()
+    names: dict[int, list[OrganisationName]] = {}
+    ids = [o.id for o in orgs]
+    for n in session.exec(
+        select(OrganisationName).where(col(OrganisationName.organisation_id).in_(ids))
+    ):
+        names.setdefault(n.organisation_id, []).append(n)
+    views = [_view(o, names.get(o.id or 0, []), day) for o in orgs]
+    if not include_retired:
+        views = [v for v in views if v.active_on(day)]
+    return sorted(views, key=lambda v: (list(OrgKind).index(v.kind), v.name_vi))
+
+
+def get(session: Session, org_id: int, *, on: date | None = None) -> OrgView:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound()
+    return _view(org, history(session, org_id), on or local_today())
+
+
+def get_active(session: Session, org_id: int | None, kinds: tuple[str, ...]) -> OrgView | None:
+    """The organisation if it exists today and is of one of `kinds`, else None."""
+    if org_id is None:
+        return None
+    org = session.get(Organisation, org_id)
+    if org is None or org.kind not in kinds:
+        return None
+    view = _view(org, history(session, org_id), local_today())
+    return view if view.active_on(local_today()) else None
+
+
+def get_by_code(session: Session, code: str) -> Organisation | None:
+    return session.exec(
+        select(Organisation).where(Organisation.code == code.strip().upper())
+    ).first()
+
+
+def history(session: Session, org_id: int) -> list[OrganisationName]:
+    return list(
+        session.exec(
+            select(OrganisationName)
+            .where(OrganisationName.organisation_id == org_id)
+            .order_by(col(OrganisationName.valid_from))
+        ).all()
+    )
+
+
+def _check_names(name_vi: str, name_en: str, errors: dict[str, Msg]) -> tuple[str, str]:
+    name_vi, name_en = name_vi.strip(), name_en.strip()
+    if not name_vi:
+        errors["name_vi"] = Msg("Enter the Vietnamese name.")
+    elif len(name_vi) > 255:
+        errors["name_vi"] = Msg("Use at most %(n)s characters.", {"n": 255})
+    if not name_en:
+        errors["name_en"] = Msg("Enter the English name.")
+    elif len(name_en) > 255:
+        errors["name_en"] = Msg("Use at most %(n)s characters.", {"n": 255})
+    return name_vi, name_en
+
+
+def create(
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    kind: str,
+    name_vi: str,
+    name_en: str,
+    valid_from: date | None,
+) -> Organisation:
+    """Add a body with its first name."""
+    errors: dict[str, Msg] = {}
+    code = code.strip().upper()
+    if not CODE_RE.match(code):
+        errors["code"] = Msg("Use 1 to 32 capital letters, digits, hyphens or underscores.")
+    elif get_by_code(session, code):
+        errors["code"] = Msg("Another organisation already uses this code.")
+    if kind not in {k.value for k in OrgKind}:
+        errors["kind"] = Msg("Choose a kind of organisation.")
+    if valid_from is None:
+        errors["valid_from"] = Msg("Enter the date it came into being.")
+    name_vi, name_en = _check_names(name_vi, name_en, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert valid_from is not None
+    org = Organisation(code=code, kind=OrgKind(kind), valid_from=valid_from)
+    session.add(org)
+    session.flush()
+    assert org.id is not None
+    session.add(
+        OrganisationName(
+            organisation_id=org.id, name_vi=name_vi, name_en=name_en, valid_from=valid_from
+        )
+    )
+    audit.record(session, actor, "organisation.created", org, f"{code}: {name_vi}")
+    session.commit()
+    return org
+
+
+def _current_name(session: Session, org: Organisation) -> OrganisationName:
+    names = history(session, org.id or 0)
+    open_names = [n for n in names if n.valid_to is None]
+    if not open_names:
+        raise Conflict(Msg("This organisation has been retired."))
+    return open_names[-1]
+
+
+def rename(
+    session: Session,
+    *,
+    actor: Actor,
+    org_id: int,
+    name_vi: str,
+    name_en: str,
+    effective: date | None,
+) -> OrganisationName:
+    """Close the current name the day before `effective` and open a new name from it."""
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound()
+    if org.valid_to is not None:
+        raise Conflict(Msg("This organisation has been retired."))
+    current = _current_name(session, org)
+    errors: dict[str, Msg] = {}
+    name_vi, name_en = _check_names(name_vi, name_en, errors)
+    if effective is None:
+        errors["effective"] = Msg("Enter the date the new name takes effect.")
+    elif effective <= current.valid_from:
+        errors["effective"] = Msg(
+            "The new name must take effect after %(date)s, when the current name began.",
+            {"date": current.valid_from.strftime("%d/%m/%Y")},
+        )
+    if not errors and (name_vi, name_en) == (current.name_vi, current.name_en):
+        errors["name_vi"] = Msg("This is already the current name.")
+    if errors:
+        raise ValidationFailed(errors)
+    assert effective is not None
+    current.valid_to = effective - timedelta(days=1)
+    session.add(current)
+    new = OrganisationName(
+        organisation_id=org_id, name_vi=name_vi, name_en=name_en, valid_from=effective
+    )
+    session.add(new)
+    audit.record(
+        session,
+        actor,
+        "organisation.renamed",
+        org,
+        f"{org.code}: {current.name_vi} → {name_vi} ({effective:%d/%m/%Y})",
+    )
+    session.commit()
+    return new
+
+
+def retire(session: Session, *, actor: Actor, org_id: int, last_day: date | None) -> Organisation:
+    """End the organisation (and its current name) on `last_day`; its history stays."""
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound()
+    if org.valid_to is not None:
+        raise Conflict(Msg("This organisation has been retired."))
+    current = _current_name(session, org)
+    if last_day is None:
+        raise ValidationFailed({"last_day": Msg("Enter the last day the organisation existed.")})
+    if last_day < current.valid_from:
+        raise ValidationFailed(
+            {
+                "last_day": Msg(
+                    "The last day cannot be before %(date)s.",
+                    {"date": current.valid_from.strftime("%d/%m/%Y")},
+                )
+            }
+        )
+    org.valid_to = last_day
+    current.valid_to = last_day
+    session.add(org)
+    session.add(current)
+    audit.record(
+        session,
+        actor,
+        "organisation.retired",
+        org,
+        f"{org.code}: {current.name_vi} ({last_day:%d/%m/%Y})",
+    )
+    session.commit()
+    return org
+
+
+def seed(session: Session, *, actor: Actor, path: Path = SEED_FILE) -> int:
+    """Load the bodies in the data file that are not there yet (matched by code)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    added = 0
+    for item in data["organisation"]:
+        if get_by_code(session, item["code"]):
+            continue
+        org = Organisation(
+            code=item["code"],
+            kind=OrgKind(item["kind"]),
+            valid_from=item["valid_from"],
+            valid_to=item.get("valid_to"),
+        )
+        session.add(org)
+        session.flush()
+        assert org.id is not None
+        for name in item["names"]:
+            session.add(
+                OrganisationName(
+                    organisation_id=org.id,
+                    name_vi=name["vi"],
+                    name_en=name["en"],
+                    valid_from=name["from"],
+                    valid_to=name.get("to"),
+                )
+            )
+        audit.record(session, actor, "organisation.created", org, f"{org.code} (seed)")
+        added += 1
+    session.commit()
+    return added

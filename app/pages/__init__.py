@@ -1,0 +1,1 @@
+"""Home, per-role dashboards, language switch and health check."""

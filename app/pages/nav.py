@@ -1,0 +1,32 @@
+"""The main menu: each entry is shown only to those its access rule permits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.access import ADMIN, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
+from app.i18n import N_
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    href: str
+    rule: Rule
+    anonymous_only: bool = False
+
+
+MENU = (
+    MenuItem(N_("Home"), "/", PUBLIC),
+    MenuItem(N_("Dashboard"), "/dashboard", SIGNED_IN),
+    MenuItem(N_("Journalists"), "/office/journalists", OFFICE),
+    MenuItem(N_("Organisations"), "/admin/organisations", ADMIN),
+    MenuItem(N_("Users"), "/admin/users", ADMIN),
+    MenuItem(N_("Audit log"), "/admin/audit", ADMIN),
+    MenuItem(N_("Register as a journalist"), "/register", PUBLIC, anonymous_only=True),
+)
+
+
+def menu_for(identity: Identity | None) -> list[MenuItem]:
+    user = identity.user if identity else None
+    return [m for m in MENU if m.rule.permits(user) and not (m.anonymous_only and user)]

@@ -1,0 +1,86 @@
+"""Home page, per-role dashboards, the language switch and the health check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from app.access import OFFICE, Public, SignedIn
+from app.accounts import service as accounts
+from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, UserStatus
+from app.db import SessionDep
+from app.forms import safe_next
+from app.middleware import queue_cookie
+from app.orgs import service as orgs
+from app.templating import render, settings_cookie
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, identity: Public) -> Response:
+    return render(request, "pages/home.html")
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Response:
+    user = identity.user
+    assert user is not None
+    org = orgs.get(session, user.organisation_id) if user.organisation_id else None
+    pending = 0
+    if OFFICE.permits(user):
+        pending = len(
+            accounts.list_users(
+                session, role=Role.JOURNALIST.value, status=UserStatus.PENDING.value
+            )
+        )
+    return render(
+        request,
+        "pages/dashboard.html",
+        {
+            "org": org,
+            "role_labels": ROLE_LABELS,
+            "status_labels": STATUS_LABELS,
+            "pending_journalists": pending,
+        },
+    )
+
+
+@router.post("/language")
+def set_language(
+    request: Request,
+    identity: Public,
+    lang: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    settings = request.app.state.settings
+    if lang in settings.languages:
+        queue_cookie(
+            request,
+            settings_cookie(settings, "lang"),
+            lang,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=settings.is_production,
+            path="/",
+        )
+    return RedirectResponse(safe_next(next, default="/"), status_code=303)
+
+
+@router.get("/healthz")
+def healthz(request: Request, identity: Public) -> Response:
+    """The app and the database; 503 when the database does not answer."""
+    try:
+        with request.app.state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database is "unavailable"
+        return JSONResponse(
+            {"status": "degraded", "database": "unavailable"},
+            status_code=503,
+            headers={"Cache-Control": "no-store"},
+        )
+    return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})

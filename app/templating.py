@@ -1,0 +1,138 @@
+"""Jinja2 environment, the per-request context and `render` (full page or one named block)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from jinja2_fragments import render_block
+
+from app import i18n
+from app.config import PROJECT_ROOT, Settings
+from app.timeutil import format_date, format_datetime
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+
+
+@pass_context
+def _gettext(ctx: Context, text: str, **params: Any) -> str:
+    return i18n.gettext(ctx.get("locale", "vi"), text, **params)
+
+
+@pass_context
+def _ngettext(ctx: Context, singular: str, plural: str, n: int, **params: Any) -> str:
+    return i18n.ngettext(ctx.get("locale", "vi"), singular, plural, n, **params)
+
+
+@pass_context
+def _translate(ctx: Context, value: Any) -> str:
+    """`{{ msg|t }}`: translate a Msg, or a plain message id."""
+    locale = ctx.get("locale", "vi")
+    if isinstance(value, i18n.Msg):
+        return value.render(locale)
+    return i18n.gettext(locale, str(value)) if value else ""
+
+
+@lru_cache(maxsize=64)
+def _file_version(path: str) -> str:
+    full = STATIC_DIR / path
+    return hashlib.sha256(full.read_bytes()).hexdigest()[:10] if full.is_file() else "0"
+
+
+def static_url(path: str) -> str:
+    """A cache-busting address for a file under static/."""
+    return f"/static/{path}?v={_file_version(path)}"
+
+
+def create_env(settings: Settings, directory: Path = TEMPLATE_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=not settings.is_production,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["t"] = _translate
+    env.filters["datetime"] = format_datetime
+    env.filters["date"] = format_date
+    env.filters["zip_labels"] = lambda values, labels, locale: [
+        (v, i18n.gettext(locale, labels[v])) for v in values
+    ]
+    env.filters["pairs"] = lambda values: [(v, v) for v in values]
+    env.filters["qs"] = lambda params, **over: urlencode({**dict(params), **over})
+    env.filters["org_options"] = lambda views, locale: [(v.id, v.name(locale)) for v in views]
+    env.globals["static_url"] = static_url
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    return env
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    """What every page needs: who is signed in, the CSRF token, the language, the menu."""
+    from app.access import current_identity  # late import: access imports templating helpers
+    from app.flash import pop_flashes
+    from app.pages.nav import menu_for
+
+    settings: Settings = request.app.state.settings
+    identity = current_identity(request)
+    locale = request_locale(request)
+    return {
+        "request": request,
+        "settings": settings,
+        "identity": identity,
+        "user": identity.user if identity else None,
+        "csrf_token": identity.csrf_token if identity else "",
+        "locale": locale,
+        "menu": menu_for(identity),
+        "flashes": lambda: pop_flashes(request),  # called by full pages only
+        "current_path": request.url.path,
+    }
+
+
+def request_locale(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return i18n.pick_locale(
+        request.cookies.get(settings_cookie(settings, "lang")),
+        settings.languages,
+        settings.default_language,
+    )
+
+
+def settings_cookie(settings: Settings, name: str) -> str:
+    """Cookie names: `__Host-` prefixed (Secure, whole site) in production."""
+    return f"__Host-pd_{name}" if settings.is_production else f"pd_{name}"
+
+
+def is_fragment_request(request: Request) -> bool:
+    return bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render the page, or only `block` when HTMX asked for a fragment (not for boosted links)."""
+    env: Environment = request.app.state.templates
+    ctx = {**base_context(request), **(context or {})}
+    if block and is_fragment_request(request):
+        html = render_block(env, template, block, ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    response.headers.setdefault("Cache-Control", "no-store" if ctx["user"] else "no-cache")
+    return response
