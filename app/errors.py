@@ -249,4 +249,7 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_page(request, 500)
+        # Starlette answers 500s outside the middleware stack, so the headers are added here.
+        from app.middleware import security_headers
+
+        return error_page(request, 500, headers=security_headers(request.scope))

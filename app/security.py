@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from functools import lru_cache
 
@@ -40,7 +41,9 @@ def password_problem(password: str, *, min_length: int, user_inputs: list[str]) 
         return Msg("Use at least %(n)s characters.", {"n": min_length})
     if len(password) > 256:
         return Msg("Use at most 256 characters.")
-    result = zxcvbn(password[:100], user_inputs=[*LOCAL_WORDS, *user_inputs])
+    # The person's own email and name, whole and in parts, make a password guessable too.
+    personal = {part for item in user_inputs for part in (item.lower(), *re.split(r"\W+", item.lower())) if len(part) > 2}
+    result = zxcvbn(password[:100], user_inputs=[*LOCAL_WORDS, *sorted(personal)])
     common = any(
         m.get("dictionary_name") == "passwords" and len(m.get("token", "")) >= len(password) - 4
         for m in result["sequence"]
