@@ -172,6 +172,8 @@ def error_page(
         return problem(request, status, title, detail, headers=headers)
     from app.templating import render  # late import: templating imports this module
 
+    if status < 500:
+        _identify(request)
     return render(
         request,
         "errors/error.html",
@@ -179,6 +181,21 @@ def error_page(
         status_code=status,
         headers=headers,
     )
+
+
+def _identify(request: Request) -> None:
+    """Load who is signed in when the error came before the route's rule did (404, 413)."""
+    from sqlmodel import Session
+
+    from app.access import current_identity, load_identity
+
+    if current_identity(request) is not None:
+        return
+    try:
+        with Session(request.app.state.engine, expire_on_commit=False) as session:
+            load_identity(request, session)
+    except Exception:  # an error page must render even if this fails
+        log.warning("could not identify the visitor for an error page", exc_info=True)
 
 
 def install_handlers(app: FastAPI) -> None:

@@ -187,3 +187,11 @@ def test_output_is_escaped(db: Session, browser: Browser) -> None:
     html = browser.get("/admin/users").text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_signed_in_user_keeps_their_menu_on_a_404(db: Session, browser: Browser) -> None:
+    admin = make_user(db, Role.ADMIN, full_name="Quản trị A")
+    browser.login(admin.email, PASSWORD)
+    r = browser.get("/no/such/page")
+    assert r.status_code == 404
+    assert "Quản trị A" in r.text and "/admin/audit" in r.text
