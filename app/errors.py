@@ -215,7 +215,7 @@ def install_handlers(app: FastAPI) -> None:
         from urllib.parse import quote
 
         url = f"/login?next={quote(target, safe='')}"
-        if request.headers.get("hx-request"):
+        if request.headers.get("hx-request"):  # boosted or not: a full navigation to sign in
             return Response(status_code=204, headers={"HX-Redirect": url})
         return RedirectResponse(url, status_code=303)
 

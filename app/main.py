@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,7 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; `uvicorn --factory app.main:create_app` calls this."""
     settings = settings or get_settings()
     settings.check_production()
-    logging.basicConfig(level=logging.INFO)
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -42,7 +42,12 @@ def password_problem(password: str, *, min_length: int, user_inputs: list[str]) 
     if len(password) > 256:
         return Msg("Use at most 256 characters.")
     # The person's own email and name, whole and in parts, make a password guessable too.
-    personal = {part for item in user_inputs for part in (item.lower(), *re.split(r"\W+", item.lower())) if len(part) > 2}
+    personal = {
+        part
+        for item in user_inputs
+        for part in (item.lower(), *re.split(r"\W+", item.lower()))
+        if len(part) > 2
+    }
     result = zxcvbn(password[:100], user_inputs=[*LOCAL_WORDS, *sorted(personal)])
     common = any(
         m.get("dictionary_name") == "passwords" and len(m.get("token", "")) >= len(password) - 4

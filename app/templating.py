@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from jinja2_fragments import render_block
@@ -114,6 +114,14 @@ def settings_cookie(settings: Settings, name: str) -> str:
 
 def is_fragment_request(request: Request) -> bool:
     return bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted")
+
+
+def redirect(request: Request, url: str) -> Response:
+    """303 after a change; an HTMX fragment request is told to navigate instead (HX-Redirect),
+    so a whole page is never swapped into a fragment's place."""
+    if is_fragment_request(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def render(

@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from app.access import (
@@ -27,7 +27,7 @@ from app.i18n import Msg
 from app.middleware import queue_cookie
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
-from app.templating import render, settings_cookie
+from app.templating import redirect, render, settings_cookie
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -63,7 +63,7 @@ def clear_session_cookie(request: Request) -> None:
 @router.get("/login")
 def login_page(request: Request, identity: Public, next: str = "") -> Response:
     if identity.user:
-        return RedirectResponse(safe_next(next), status_code=303)
+        return redirect(request, safe_next(next))
     return render(request, "accounts/login.html", {"next": safe_next(next), "email": ""})
 
 
@@ -115,7 +115,7 @@ async def login_submit(
         )
     flash(request, Msg("Signed in as %(name)s.", {"name": user.full_name}))
     target = "/account/password" if user.must_change_password else safe_next(next)
-    return RedirectResponse(target, status_code=303)
+    return redirect(request, target)
 
 
 @router.post("/logout")
@@ -123,7 +123,7 @@ def logout(request: Request, identity: SignedIn, session: SessionDep) -> Respons
     service.logout(session, actor=identity.actor, session_id=identity.session_id)
     clear_session_cookie(request)
     flash(request, Msg("You have signed out."), "info")
-    return RedirectResponse("/", status_code=303)
+    return redirect(request, "/")
 
 
 @router.get("/account/password")
@@ -156,7 +156,7 @@ def password_submit(
         return render(request, "accounts/password.html", {"errors": exc.errors}, status_code=422)
     set_session_cookie(request, token)
     flash(request, Msg("Your password has been changed. You have been signed out everywhere else."))
-    return RedirectResponse("/dashboard", status_code=303)
+    return redirect(request, "/dashboard")
 
 
 # --- Journalist self-registration --------------------------------------------------------------
@@ -335,7 +335,7 @@ def user_disable(
         request,
         Msg("The account of %(name)s has been disabled and signed out.", {"name": user.full_name}),
     )
-    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+    return redirect(request, f"/admin/users/{user_id}")
 
 
 @router.post("/admin/users/{user_id}/enable")
@@ -344,7 +344,7 @@ def user_enable(
 ) -> Response:
     user = service.set_disabled(session, actor=identity.actor, user_id=user_id, disabled=False)
     flash(request, Msg("The account of %(name)s has been enabled.", {"name": user.full_name}))
-    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+    return redirect(request, f"/admin/users/{user_id}")
 
 
 # --- Press office: verifying journalists ---------------------------------------------------------
@@ -379,7 +379,7 @@ def journalist_verify(
 ) -> Response:
     user = service.decide_journalist(session, actor=identity.actor, user_id=user_id, verify=True)
     flash(request, Msg("%(name)s has been verified.", {"name": user.full_name}))
-    return RedirectResponse("/office/journalists", status_code=303)
+    return redirect(request, "/office/journalists")
 
 
 @router.post("/office/journalists/{user_id}/reject")
@@ -404,4 +404,4 @@ def journalist_reject(
             request, "accounts/journalists.html", ctx, block="journalist_list", status_code=422
         )
     flash(request, Msg("%(name)s has been rejected.", {"name": user.full_name}))
-    return RedirectResponse("/office/journalists", status_code=303)
+    return redirect(request, "/office/journalists")

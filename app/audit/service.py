@@ -82,8 +82,16 @@ def search(
     """Events matching the filter, newest first, and how many match in all."""
     query = select(AuditEvent)
     if filt.person:
-        like = f"%{filt.person.strip().lower()}%"
-        conditions: list[ColumnElement[bool]] = [func.lower(col(AuditEvent.actor_email)).like(like)]
+        typed = (
+            filt.person.strip()
+            .lower()
+            .replace("\\", "\\\\")
+            .replace("%", "\\%")
+            .replace("_", "\\_")
+        )
+        conditions: list[ColumnElement[bool]] = [
+            func.lower(col(AuditEvent.actor_email)).like(f"%{typed}%", escape="\\")
+        ]
         if filt.person.strip().isdigit():
             conditions.append(col(AuditEvent.actor_user_id) == int(filt.person.strip()))
         query = query.where(or_(*conditions))
@@ -92,7 +100,7 @@ def search(
     if filt.object_id:
         query = query.where(AuditEvent.object_id == filt.object_id.strip())
     if filt.action:
-        query = query.where(col(AuditEvent.action).startswith(filt.action))
+        query = query.where(col(AuditEvent.action).startswith(filt.action, autoescape=True))
     if filt.date_from:
         query = query.where(col(AuditEvent.at) >= _local_day_start(filt.date_from))
     if filt.date_to:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.access import AdminOnly
 from app.db import SessionDep
@@ -15,7 +15,7 @@ from app.forms import parse_date
 from app.i18n import Msg
 from app.orgs import service
 from app.orgs.models import ORG_KIND_LABELS, OrgKind
-from app.templating import render
+from app.templating import redirect, render
 from app.timeutil import local_today
 
 router = APIRouter(include_in_schema=False)
@@ -86,7 +86,7 @@ def organisation_create(
         ctx = _list_context(session, "", False) | {"form": form, "errors": exc.errors}
         return render_orgs(request, ctx, block="add_form", status_code=422)
     flash(request, Msg("%(code)s has been added.", {"code": org.code}))
-    return RedirectResponse(f"/admin/organisations/{org.id}", status_code=303)
+    return redirect(request, f"/admin/organisations/{org.id}")
 
 
 def _detail(
@@ -139,7 +139,7 @@ def organisation_rename(
             request, session, org_id, {"form": form, "errors": exc.errors}, status_code=422
         )
     flash(request, Msg("The new name has been recorded; the old name stays in the history."))
-    return RedirectResponse(f"/admin/organisations/{org_id}", status_code=303)
+    return redirect(request, f"/admin/organisations/{org_id}")
 
 
 @router.post("/admin/organisations/{org_id}/retire")
@@ -161,4 +161,4 @@ def organisation_retire(
             status_code=422,
         )
     flash(request, Msg("The organisation has been retired; its records keep its name."))
-    return RedirectResponse(f"/admin/organisations/{org_id}", status_code=303)
+    return redirect(request, f"/admin/organisations/{org_id}")

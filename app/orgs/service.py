@@ -21,11 +21,14 @@ SEED_FILE = Path(__file__).resolve().parent / "data" / "quang_ninh.toml"
 
 
 def _name_on(names: list[OrganisationName], day: date) -> OrganisationName | None:
-    """The name in force on `day`, else the latest name before it (for retired bodies)."""
+    """The name in force on `day`; else the last one before it (retired bodies), else the first."""
+    if not names:
+        return None
     before = [n for n in names if n.valid_from <= day]
     current = [n for n in before if n.valid_to is None or n.valid_to >= day]
-    pick = current or before or names
-    return max(pick, key=lambda n: n.valid_from) if pick else None
+    if current or before:
+        return max(current or before, key=lambda n: n.valid_from)
+    return min(names, key=lambda n: n.valid_from)
 
 
 def _view(org: Organisation, names: list[OrganisationName], day: date) -> OrgView:
@@ -62,8 +65,8 @@ def list_organisations(
     ):
         names.setdefault(n.organisation_id, []).append(n)
     views = [_view(o, names.get(o.id or 0, []), day) for o in orgs]
-    if not include_retired:
-        views = [v for v in views if v.active_on(day)]
+    # Never a body that did not exist yet; retired ones only when asked for.
+    views = [v for v in views if v.active_on(day) or (include_retired and v.valid_from <= day)]
     return sorted(views, key=lambda v: (list(OrgKind).index(v.kind), v.name_vi))
 
 

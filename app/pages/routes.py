@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from app.access import OFFICE, Public, SignedIn
@@ -15,7 +15,7 @@ from app.db import SessionDep
 from app.forms import safe_next
 from app.middleware import queue_cookie
 from app.orgs import service as orgs
-from app.templating import render, settings_cookie
+from app.templating import redirect, render, settings_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,7 +68,7 @@ def set_language(
             secure=settings.is_production,
             path="/",
         )
-    return RedirectResponse(safe_next(next, default="/"), status_code=303)
+    return redirect(request, safe_next(next, default="/"))
 
 
 @router.get("/healthz")
