@@ -268,13 +268,13 @@ def create_user(
     must_change_password: bool = False,
 ) -> User:
     """An administrator (or the CLI) creates an active account."""
-    errors: dict[str, Msg] = {}
-    email = _check_email(email, errors)
+    errors: dict[str, Msg] = {}  # in the order of the form, for the error summary
     full_name = full_name.strip()
     if not full_name:
         errors["full_name"] = Msg("Enter the person's full name.")
     elif len(full_name) > 200:
         errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    email = _check_email(email, errors)
     if role not in {r.value for r in Role}:
         errors["role"] = Msg("Choose a role.")
         org_id = None
@@ -373,17 +373,18 @@ def register_journalist(
 
     The page says the same thing either way, so registration does not reveal who has an account.
     """
-    errors: dict[str, Msg] = {}
-    email = _check_email(email, errors)
+    errors: dict[str, Msg] = {}  # in the order of the form, for the error summary
     full_name = full_name.strip()
     if not full_name:
         errors["full_name"] = Msg("Enter your full name.")
     elif len(full_name) > 200:
         errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    email = _check_email(email, errors)
+    if orgs.get_active(session, organisation_id, ROLE_ORG_KINDS[Role.JOURNALIST]) is None:
+        errors["organisation_id"] = Msg("Choose your press agency.")
     card = press_card_number.strip().upper()
     if not (3 <= len(card) <= 32 and all(c.isalnum() or c in "-/. " for c in card)):
         errors["press_card_number"] = Msg("Enter the number printed on your press card.")
-    _check_org(session, Role.JOURNALIST, organisation_id, errors)
     _check_new_password(settings, password, password_confirm, [email, full_name], errors)
     if errors:
         raise ValidationFailed(errors)
