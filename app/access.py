@@ -98,14 +98,16 @@ def current_identity(request: Request) -> Identity | None:
 
 
 async def check_csrf(request: Request, identity: Identity) -> None:
-    """Double-submit check: the header (HTMX, API) or the hidden form field (plain forms)."""
-    sent = request.headers.get(CSRF_HEADER)
-    if not sent:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            value = (await request.form()).get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else None
-    if not sent or not same(sent, identity.csrf_token):
+    """Double-submit check: the header (HTMX, API) or the hidden form field (plain forms).
+
+    Either may carry the token; one that matches this session's token is enough.
+    """
+    sent = [request.headers.get(CSRF_HEADER)]
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent.append(value if isinstance(value, str) else None)
+    if not any(token and same(token, identity.csrf_token) for token in sent):
         raise CsrfFailed()
 
 

@@ -163,8 +163,8 @@ def db(app: Any) -> Iterator[Session]:
         yield session
 
 
-class Browser:
-    """A TestClient that behaves like a browser: keeps cookies and sends the CSRF token."""
+class WebClient:
+    """A TestClient that behaves like a web: keeps cookies and sends the CSRF token."""
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
@@ -197,19 +197,19 @@ def client(app: Any) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def browser(client: TestClient) -> Browser:
-    return Browser(client)
+def web(client: TestClient) -> WebClient:
+    return WebClient(client)
 
 
 @pytest.fixture
-def new_browser(app: Any) -> Iterator[Any]:
+def new_web(app: Any) -> Iterator[Any]:
     """Make more independent browsers (other people, other devices)."""
     clients: list[TestClient] = []
 
-    def make() -> Browser:
+    def make() -> WebClient:
         c = TestClient(app, base_url="http://testserver", follow_redirects=False)
         clients.append(c)
-        return Browser(c)
+        return WebClient(c)
 
     yield make
     for c in clients:

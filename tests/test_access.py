@@ -13,7 +13,7 @@ from starlette.routing import Mount, Route
 from app.access import PUBLIC_MOUNTS, RULES, Rule
 from app.accounts.models import Role, UserStatus
 from app.main import create_app
-from tests.conftest import Browser, make_settings
+from tests.conftest import WebClient, make_settings
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -125,13 +125,13 @@ def _fill(path: str, ids: dict[str, int]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
-def test_each_role_against_each_route(app: Any, db: Session, new_browser: Any) -> None:
+def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> None:
     """GET: the allowed get in, the rest are refused. POST: the refused are refused before any change."""
     people = _people(db)
     ids = {"user_id": people["journalist"].id, "org_id": people["department"].organisation_id}
-    browsers: dict[str, Browser] = {}
+    browsers: dict[str, WebClient] = {}
     for name in PEOPLE:
-        b = new_browser()
+        b = new_web()
         if name != "anonymous":
             assert b.login(people[name].email, PASSWORD).status_code == 303
         browsers[name] = b
@@ -174,24 +174,24 @@ def _assert_refused(r: Any, name: str, url: str, is_api: bool) -> None:
         assert r.status_code == 403, (name, url, r.status_code)
 
 
-def test_anonymous_is_sent_to_login_and_back(browser: Browser, db: Session) -> None:
+def test_anonymous_is_sent_to_login_and_back(web: WebClient, db: Session) -> None:
     user = make_user(db, Role.ADMIN)
-    r = browser.get("/admin/organisations?kind=department")
+    r = web.get("/admin/organisations?kind=department")
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=%2Fadmin%2Forganisations%3Fkind%3Ddepartment"
-    r = browser.post(
+    r = web.post(
         "/login",
         {"email": user.email, "password": PASSWORD, "next": "/admin/organisations?kind=department"},
     )
     assert r.headers["location"] == "/admin/organisations?kind=department"
 
 
-def test_login_never_redirects_off_site(browser: Browser, db: Session) -> None:
+def test_login_never_redirects_off_site(web: WebClient, db: Session) -> None:
     user = make_user(db, Role.ADMIN)
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        r = browser.post("/login", {"email": user.email, "password": PASSWORD, "next": target})
+        r = web.post("/login", {"email": user.email, "password": PASSWORD, "next": target})
         assert r.headers["location"] == "/dashboard"
-        browser.logout()
+        web.logout()
 
 
 def test_htmx_request_of_anonymous_gets_hx_redirect(client: Any) -> None:
@@ -200,14 +200,14 @@ def test_htmx_request_of_anonymous_gets_hx_redirect(client: Any) -> None:
     assert r.headers["HX-Redirect"] == "/login?next=%2Fadmin%2Fusers"
 
 
-def test_disabled_user_is_refused_everywhere(app: Any, db: Session, browser: Browser) -> None:
+def test_disabled_user_is_refused_everywhere(app: Any, db: Session, web: WebClient) -> None:
     admin = make_user(db, Role.ADMIN)
     other = make_user(db, Role.ADMIN)
-    assert browser.login(other.email, PASSWORD).status_code == 303
+    assert web.login(other.email, PASSWORD).status_code == 303
     other.status = UserStatus.DISABLED
     db.add(other)
     db.commit()
-    r = browser.get("/admin/users")
+    r = web.get("/admin/users")
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert admin.id is not None
 

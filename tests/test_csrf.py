@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role
 from app.orgs.models import Organisation
-from tests.conftest import Browser, page_text
+from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_user
 
 NEW_ORG = {
@@ -25,30 +25,30 @@ def _org_created(db: Session) -> bool:
     return db.exec(select(Organisation).where(Organisation.code == "CSRF1")).first() is not None
 
 
-def _signed_in_admin(db: Session, make: Any) -> Browser:
+def _signed_in_admin(db: Session, make: Any) -> WebClient:
     b = make()
     assert b.login(make_user(db, Role.ADMIN).email, PASSWORD).status_code == 303
     return b
 
 
-def test_form_without_token_is_refused_and_changes_nothing(db: Session, new_browser: Any) -> None:
-    admin = _signed_in_admin(db, new_browser)
+def test_form_without_token_is_refused_and_changes_nothing(db: Session, new_web: Any) -> None:
+    admin = _signed_in_admin(db, new_web)
     r = admin.post("/admin/organisations", NEW_ORG, csrf=False)
     assert r.status_code == 403
     assert "Biểu mẫu đã hết hiệu lực" in page_text(r.text)
     assert not _org_created(db)
 
 
-def test_form_with_wrong_token_is_refused(db: Session, new_browser: Any) -> None:
-    admin = _signed_in_admin(db, new_browser)
+def test_form_with_wrong_token_is_refused(db: Session, new_web: Any) -> None:
+    admin = _signed_in_admin(db, new_web)
     r = admin.post("/admin/organisations", {**NEW_ORG, "csrf_token": "x" * 43})
     assert r.status_code == 403
     assert not _org_created(db)
 
 
-def test_token_of_another_session_is_refused(db: Session, new_browser: Any) -> None:
-    first = _signed_in_admin(db, new_browser)
-    second = _signed_in_admin(db, new_browser)
+def test_token_of_another_session_is_refused(db: Session, new_web: Any) -> None:
+    first = _signed_in_admin(db, new_web)
+    second = _signed_in_admin(db, new_web)
     r = second.post("/admin/organisations", {**NEW_ORG, "csrf_token": first.csrf()})
     assert r.status_code == 403
     assert not _org_created(db)
@@ -57,8 +57,8 @@ def test_token_of_another_session_is_refused(db: Session, new_browser: Any) -> N
     assert _org_created(db)
 
 
-def test_htmx_header_token_is_accepted_without_form_field(db: Session, new_browser: Any) -> None:
-    admin = _signed_in_admin(db, new_browser)
+def test_htmx_header_token_is_accepted_without_form_field(db: Session, new_web: Any) -> None:
+    admin = _signed_in_admin(db, new_web)
     headers = {"X-CSRF-Token": admin.csrf(), "HX-Request": "true"}
     r = admin.client.post("/admin/organisations", data=NEW_ORG, headers=headers)
     assert r.status_code == 204  # an HTMX fragment request is told where to go next
@@ -66,29 +66,29 @@ def test_htmx_header_token_is_accepted_without_form_field(db: Session, new_brows
     assert _org_created(db)
 
 
-def test_anonymous_token_does_not_survive_sign_in(db: Session, browser: Browser) -> None:
+def test_anonymous_token_does_not_survive_sign_in(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    before = browser.csrf()
-    assert browser.login(user.email, PASSWORD).status_code == 303
-    r = browser.post("/admin/organisations", {**NEW_ORG, "csrf_token": before})
+    before = web.csrf()
+    assert web.login(user.email, PASSWORD).status_code == 303
+    r = web.post("/admin/organisations", {**NEW_ORG, "csrf_token": before})
     assert r.status_code == 403
-    assert browser.csrf() != before
+    assert web.csrf() != before
 
 
-def test_login_form_needs_the_token(db: Session, browser: Browser) -> None:
+def test_login_form_needs_the_token(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    r = browser.post("/login", {"email": user.email, "password": PASSWORD}, csrf=False)
+    r = web.post("/login", {"email": user.email, "password": PASSWORD}, csrf=False)
     assert r.status_code == 403
-    assert "pd_session" not in browser.client.cookies
+    assert "pd_session" not in web.client.cookies
 
 
-def test_api_change_without_header_is_refused(db: Session, browser: Browser) -> None:
+def test_api_change_without_header_is_refused(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    r = browser.client.post("/api/v1/session", json={"email": user.email, "password": PASSWORD})
+    r = web.client.post("/api/v1/session", json={"email": user.email, "password": PASSWORD})
     assert r.status_code == 403
     assert r.headers["content-type"] == "application/problem+json"
-    token = browser.csrf()
-    r = browser.client.post(
+    token = web.csrf()
+    r = web.client.post(
         "/api/v1/session",
         json={"email": user.email, "password": PASSWORD},
         headers={"X-CSRF-Token": token},
@@ -103,25 +103,25 @@ def test_api_change_without_header_is_refused(db: Session, browser: Browser) -> 
         "valid_from": "2025-01-01",
     }
     assert (
-        browser.client.post(
+        web.client.post(
             "/api/v1/organisations", json=body, headers={"X-CSRF-Token": token}
         ).status_code
         == 403
     )
     assert (
-        browser.client.post(
+        web.client.post(
             "/api/v1/organisations", json=body, headers={"X-CSRF-Token": new_token}
         ).status_code
         == 201
     )
 
 
-def test_every_form_in_the_pages_carries_the_token(db: Session, browser: Browser) -> None:
+def test_every_form_in_the_pages_carries_the_token(db: Session, web: WebClient) -> None:
     import re
 
     user = make_user(db, Role.ADMIN)
-    browser.login(user.email, PASSWORD)
-    token = browser.csrf()
+    web.login(user.email, PASSWORD)
+    token = web.csrf()
     for url in (
         "/dashboard",
         "/admin/organisations",
@@ -129,7 +129,7 @@ def test_every_form_in_the_pages_carries_the_token(db: Session, browser: Browser
         f"/admin/users/{user.id}",
         "/account/password",
     ):
-        html = browser.get(url).text
+        html = web.get(url).text
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, flags=re.S)
         assert forms, url
         for form in forms:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
 from app.i18n import CATALOG_DIR
-from tests.conftest import Browser, page_text
+from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_user
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -79,7 +79,7 @@ def test_translations_keep_their_placeholders(locale: str) -> None:
 def test_vietnamese_is_the_default_and_english_is_one_click_away(
     client: TestClient, db: Session
 ) -> None:
-    b = Browser(client)
+    b = WebClient(client)
     home = b.get("/")
     assert '<html lang="vi">' in home.text and "Đăng nhập" in page_text(home.text)
     r = b.post("/language", {"lang": "en", "next": "/login"})
@@ -96,7 +96,7 @@ def test_vietnamese_is_the_default_and_english_is_one_click_away(
 
 
 def test_unknown_language_and_foreign_next_are_ignored(client: TestClient) -> None:
-    b = Browser(client)
+    b = WebClient(client)
     r = b.post("/language", {"lang": "xx", "next": "//evil.example/"})
     assert r.headers["location"] == "/"
     assert '<html lang="vi">' in b.get("/").text

@@ -15,7 +15,7 @@ from app.access import PUBLIC
 from app.accounts.models import Role
 from app.config import PROJECT_ROOT
 from app.main import create_app
-from tests.conftest import Browser, make_settings, page_text
+from tests.conftest import WebClient, make_settings, page_text
 from tests.factories import PASSWORD, make_user
 
 
@@ -58,7 +58,7 @@ def test_htmx_is_served_from_static_with_its_licence() -> None:
 
 
 def test_oversized_body_gets_413_page(client: TestClient, settings: Any) -> None:
-    token = Browser(client).csrf()
+    token = WebClient(client).csrf()
     body = {"csrf_token": token, "lang": "en", "next": "x" * (settings.max_request_bytes + 10)}
     r = client.post("/language", data=body)
     assert r.status_code == 413
@@ -94,15 +94,15 @@ ERROR_CASES = {
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_error_pages_in_both_languages(db: Session, browser: Browser, lang: str) -> None:
+def test_error_pages_in_both_languages(db: Session, web: WebClient, lang: str) -> None:
     user = make_user(db, Role.DEPARTMENT)
-    browser.login(user.email, PASSWORD)
-    browser.client.cookies.set("pd_lang", lang)
+    web.login(user.email, PASSWORD)
+    web.client.cookies.set("pd_lang", lang)
     index = 0 if lang == "vi" else 1
     responses = {
-        404: browser.get("/no/such/page"),
-        403: browser.get("/admin/users"),
-        422: browser.get("/admin/audit?page=x"),
+        404: web.get("/no/such/page"),
+        403: web.get("/admin/users"),
+        422: web.get("/admin/audit?page=x"),
     }
     for status, r in responses.items():
         if status == 422:  # the department is refused before validation; use an allowed page
@@ -111,10 +111,10 @@ def test_error_pages_in_both_languages(db: Session, browser: Browser, lang: str)
         assert ERROR_CASES[status][index] in page_text(r.text)
         assert f'<html lang="{lang}">' in r.text
     admin = make_user(db, Role.ADMIN)
-    browser.logout()
-    browser.login(admin.email, PASSWORD)
-    browser.client.cookies.set("pd_lang", lang)
-    r = browser.get("/admin/audit?page=x")
+    web.logout()
+    web.login(admin.email, PASSWORD)
+    web.client.cookies.set("pd_lang", lang)
+    r = web.get("/admin/audit?page=x")
     assert r.status_code == 422 and ERROR_CASES[422][index] in page_text(r.text)
 
 
@@ -181,17 +181,17 @@ def test_production_refuses_the_development_secret(tmp_path: Path) -> None:
         create_app(settings)
 
 
-def test_output_is_escaped(db: Session, browser: Browser) -> None:
+def test_output_is_escaped(db: Session, web: WebClient) -> None:
     admin = make_user(db, Role.ADMIN, full_name="<script>alert(1)</script>")
-    browser.login(admin.email, PASSWORD)
-    html = browser.get("/admin/users").text
+    web.login(admin.email, PASSWORD)
+    html = web.get("/admin/users").text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_signed_in_user_keeps_their_menu_on_a_404(db: Session, browser: Browser) -> None:
+def test_signed_in_user_keeps_their_menu_on_a_404(db: Session, web: WebClient) -> None:
     admin = make_user(db, Role.ADMIN, full_name="Quản trị A")
-    browser.login(admin.email, PASSWORD)
-    r = browser.get("/no/such/page")
+    web.login(admin.email, PASSWORD)
+    r = web.get("/no/such/page")
     assert r.status_code == 404
     assert "Quản trị A" in r.text and "/admin/audit" in r.text

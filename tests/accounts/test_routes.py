@@ -12,29 +12,27 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User, UserStatus
 from app.main import create_app
-from tests.conftest import Browser, make_settings, page_text
+from tests.conftest import WebClient, make_settings, page_text
 from tests.factories import PASSWORD, make_org, make_user
 
 NEW_PASSWORD = "violet-granite-ferry-2031"
 
 
-def test_sign_in_sets_an_http_only_session_cookie_and_greets(db: Session, browser: Browser) -> None:
+def test_sign_in_sets_an_http_only_session_cookie_and_greets(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.PRESS_OFFICE, full_name="Cán bộ Văn phòng")
-    r = browser.login(user.email, PASSWORD)
+    r = web.login(user.email, PASSWORD)
     assert r.status_code == 303 and r.headers["location"] == "/dashboard"
     cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("pd_session="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
-    page = browser.get("/dashboard")
+    page = web.get("/dashboard")
     assert "Đã đăng nhập với tên Cán bộ Văn phòng." in page_text(page.text)
-    assert "Đã đăng nhập" not in page_text(browser.get("/dashboard").text)  # shown once
+    assert "Đã đăng nhập" not in page_text(web.get("/dashboard").text)  # shown once
 
 
-def test_wrong_password_and_unknown_email_get_the_same_answer(
-    db: Session, browser: Browser
-) -> None:
+def test_wrong_password_and_unknown_email_get_the_same_answer(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    wrong = browser.post("/login", {"email": user.email, "password": "not-the-password"})
-    unknown = browser.post("/login", {"email": "nobody@example.vn", "password": "not-the-password"})
+    wrong = web.post("/login", {"email": user.email, "password": "not-the-password"})
+    unknown = web.post("/login", {"email": "nobody@example.vn", "password": "not-the-password"})
     assert wrong.status_code == unknown.status_code == 422
     message = "Địa chỉ email hoặc mật khẩu không đúng."
     assert message in page_text(wrong.text) and message in page_text(unknown.text)
@@ -43,33 +41,31 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
 
 
 def test_repeated_failures_are_refused_with_429_and_retry_after(
-    db: Session, browser: Browser, settings: Any
+    db: Session, web: WebClient, settings: Any
 ) -> None:
     user = make_user(db, Role.ADMIN)
     for _ in range(settings.login_max_failures_account):
         assert (
-            browser.post(
-                "/login", {"email": user.email, "password": "wrong-wrong-wrong"}
-            ).status_code
+            web.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"}).status_code
             == 422
         )
-    r = browser.post("/login", {"email": user.email, "password": PASSWORD})
+    r = web.post("/login", {"email": user.email, "password": PASSWORD})
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 60
     assert "Đăng nhập sai quá nhiều lần" in page_text(r.text)
-    assert "pd_session" not in browser.client.cookies
+    assert "pd_session" not in web.client.cookies
 
 
 def test_lockout_is_shared_by_every_worker(
-    db: Session, browser: Browser, settings: Any, tmp_path: Path
+    db: Session, web: WebClient, settings: Any, tmp_path: Path
 ) -> None:
     """The counter is in the database: a second app process on the same database refuses too."""
     user = make_user(db, Role.ADMIN)
     for _ in range(settings.login_max_failures_account):
-        browser.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
+        web.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
     other_worker = create_app(make_settings(settings.database_url, tmp_path))
     with TestClient(other_worker, follow_redirects=False) as c:
-        second = Browser(c)
+        second = WebClient(c)
         assert second.login(user.email, PASSWORD).status_code == 429
     other_worker.state.engine.dispose()
 
@@ -82,7 +78,7 @@ def test_one_address_trying_many_accounts_is_refused(db: Session, tmp_path: Path
     )
     app = create_app(settings)
     with TestClient(app, follow_redirects=False) as c:
-        b = Browser(c)
+        b = WebClient(c)
         for n in range(5):
             assert (
                 b.post(
@@ -104,7 +100,7 @@ def test_failures_slow_down_the_next_attempts(db: Session, tmp_path: Path) -> No
     app = create_app(make_settings(url, tmp_path, login_delay_seconds=0.3, login_slow_after=2))
     user = make_user(db, Role.ADMIN)
     with TestClient(app, follow_redirects=False) as c:
-        token = Browser(c).csrf()
+        token = WebClient(c).csrf()
         form = {"email": user.email, "password": "wrong-wrong-wrong", "csrf_token": token}
         timings = []
         for _ in range(4):
@@ -117,43 +113,43 @@ def test_failures_slow_down_the_next_attempts(db: Session, tmp_path: Path) -> No
     assert timings[3] >= timings[1] + 0.55
 
 
-def test_success_clears_the_accounts_failures(db: Session, browser: Browser, settings: Any) -> None:
+def test_success_clears_the_accounts_failures(db: Session, web: WebClient, settings: Any) -> None:
     user = make_user(db, Role.ADMIN)
     for _ in range(settings.login_max_failures_account - 1):
-        browser.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
-    assert browser.login(user.email, PASSWORD).status_code == 303
-    browser.logout()
+        web.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
+    assert web.login(user.email, PASSWORD).status_code == 303
+    web.logout()
     for _ in range(settings.login_max_failures_account - 1):
-        browser.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
-    assert browser.login(user.email, PASSWORD).status_code == 303
+        web.post("/login", {"email": user.email, "password": "wrong-wrong-wrong"})
+    assert web.login(user.email, PASSWORD).status_code == 303
 
 
-def test_sign_out_ends_the_session_for_good(db: Session, browser: Browser) -> None:
+def test_sign_out_ends_the_session_for_good(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    browser.login(user.email, PASSWORD)
-    stolen = browser.client.cookies.get("pd_session")
-    r = browser.logout()
+    web.login(user.email, PASSWORD)
+    stolen = web.client.cookies.get("pd_session")
+    r = web.logout()
     assert r.status_code == 303 and r.headers["location"] == "/"
-    assert "Bạn đã đăng xuất." in page_text(browser.get("/").text)
-    browser.client.cookies.clear()
-    browser.client.cookies.set("pd_session", stolen)
-    assert browser.get("/dashboard").status_code == 303
+    assert "Bạn đã đăng xuất." in page_text(web.get("/").text)
+    web.client.cookies.clear()
+    web.client.cookies.set("pd_session", stolen)
+    assert web.get("/dashboard").status_code == 303
 
 
-def test_tampered_session_cookie_is_ignored(db: Session, browser: Browser) -> None:
+def test_tampered_session_cookie_is_ignored(db: Session, web: WebClient) -> None:
     user = make_user(db, Role.ADMIN)
-    browser.login(user.email, PASSWORD)
-    value = browser.client.cookies.get("pd_session")
-    browser.client.cookies.clear()
-    browser.client.cookies.set(
+    web.login(user.email, PASSWORD)
+    value = web.client.cookies.get("pd_session")
+    web.client.cookies.clear()
+    web.client.cookies.set(
         "pd_session", value[:-3] + ("AAA" if not value.endswith("AAA") else "BBB")
     )
-    assert browser.get("/dashboard").status_code == 303
+    assert web.get("/dashboard").status_code == 303
 
 
-def test_password_change_signs_out_other_devices(db: Session, new_browser: Any) -> None:
+def test_password_change_signs_out_other_devices(db: Session, new_web: Any) -> None:
     user = make_user(db, Role.DEPARTMENT)
-    laptop, phone = new_browser(), new_browser()
+    laptop, phone = new_web(), new_web()
     laptop.login(user.email, PASSWORD)
     phone.login(user.email, PASSWORD)
     r = laptop.post(
@@ -167,11 +163,11 @@ def test_password_change_signs_out_other_devices(db: Session, new_browser: Any) 
 
 
 def test_bad_new_password_comes_back_with_the_message_beside_the_field(
-    db: Session, browser: Browser
+    db: Session, web: WebClient
 ) -> None:
     user = make_user(db, Role.DEPARTMENT)
-    browser.login(user.email, PASSWORD)
-    r = browser.post(
+    web.login(user.email, PASSWORD)
+    r = web.post(
         "/account/password",
         {
             "current_password": PASSWORD,
@@ -185,11 +181,11 @@ def test_bad_new_password_comes_back_with_the_message_beside_the_field(
 
 
 def test_admin_creates_account_with_one_time_password_that_must_be_changed(
-    db: Session, new_browser: Any
+    db: Session, new_web: Any
 ) -> None:
     admin = make_user(db, Role.ADMIN)
     dept = make_org(db, name_vi="Sở Y tế")
-    a = new_browser()
+    a = new_web()
     a.login(admin.email, PASSWORD)
     r = a.post(
         "/admin/users/new",
@@ -202,7 +198,7 @@ def test_admin_creates_account_with_one_time_password_that_must_be_changed(
     )
     assert r.status_code == 200
     temporary = re.search(r"<code>([a-z0-9-]{19})</code>", r.text).group(1)
-    newcomer = new_browser()
+    newcomer = new_web()
     assert newcomer.login("dau.moi@syt.vn", temporary).headers["location"] == "/account/password"
     assert newcomer.get("/dashboard").status_code == 200  # shows the reminder
     assert "Đặt mật khẩu mới" in page_text(newcomer.get("/dashboard").text)
@@ -218,10 +214,10 @@ def test_admin_creates_account_with_one_time_password_that_must_be_changed(
     )
 
 
-def test_admin_form_errors_keep_values(db: Session, browser: Browser) -> None:
+def test_admin_form_errors_keep_values(db: Session, web: WebClient) -> None:
     admin = make_user(db, Role.ADMIN)
-    browser.login(admin.email, PASSWORD)
-    r = browser.post(
+    web.login(admin.email, PASSWORD)
+    r = web.post(
         "/admin/users/new",
         {
             "email": "bad",
@@ -237,10 +233,10 @@ def test_admin_form_errors_keep_values(db: Session, browser: Browser) -> None:
     assert 'value="Tên &lt;b&gt;giữ&lt;/b&gt;"' in r.text  # kept, and escaped
 
 
-def test_admin_reset_and_disable(db: Session, new_browser: Any) -> None:
+def test_admin_reset_and_disable(db: Session, new_web: Any) -> None:
     admin = make_user(db, Role.ADMIN)
     target = make_user(db, Role.PRESS_OFFICE)
-    a, t = new_browser(), new_browser()
+    a, t = new_web(), new_web()
     a.login(admin.email, PASSWORD)
     t.login(target.email, PASSWORD)
     r = a.post(f"/admin/users/{target.id}/reset-password")
@@ -256,10 +252,10 @@ def test_admin_reset_and_disable(db: Session, new_browser: Any) -> None:
     assert refused.status_code == 422 and "Tài khoản này đã bị khóa." in page_text(refused.text)
 
 
-def test_journalist_registers_waits_and_is_verified(db: Session, new_browser: Any) -> None:
+def test_journalist_registers_waits_and_is_verified(db: Session, new_web: Any) -> None:
     agency = make_org(db, kind="press_agency", name_vi="Báo Thử Nghiệm")
     office = make_user(db, Role.PRESS_OFFICE)
-    j = new_browser()
+    j = new_web()
     form = j.get("/register")
     assert "Báo Thử Nghiệm" in form.text
     r = j.post(
@@ -277,7 +273,7 @@ def test_journalist_registers_waits_and_is_verified(db: Session, new_browser: An
     j.login("pva@baothu.vn", NEW_PASSWORD)
     assert "Đăng ký của bạn đang chờ xác minh" in page_text(j.get("/dashboard").text)
 
-    o = new_browser()
+    o = new_web()
     o.login(office.email, PASSWORD)
     assert "Có 1 đăng ký đang chờ xác minh." in page_text(o.get("/dashboard").text)
     journalist = db.exec(select(User).where(User.email == "pva@baothu.vn")).one()
@@ -293,8 +289,8 @@ def test_journalist_registers_waits_and_is_verified(db: Session, new_browser: An
     assert db.get(User, journalist.id).status == UserStatus.ACTIVE
 
 
-def test_registration_errors_are_shown_beside_fields(browser: Browser, db: Session) -> None:
-    r = browser.post(
+def test_registration_errors_are_shown_beside_fields(web: WebClient, db: Session) -> None:
+    r = web.post(
         "/register",
         {
             "full_name": "",
@@ -311,7 +307,7 @@ def test_registration_errors_are_shown_beside_fields(browser: Browser, db: Sessi
     assert db.exec(select(User)).first() is None
 
 
-def test_dashboards_differ_by_role(db: Session, new_browser: Any) -> None:
+def test_dashboards_differ_by_role(db: Session, new_web: Any) -> None:
     expected = {
         Role.ADMIN: "Nhật ký hệ thống",
         Role.PRESS_OFFICE: "Câu hỏi của báo chí",
@@ -320,7 +316,7 @@ def test_dashboards_differ_by_role(db: Session, new_browser: Any) -> None:
         Role.JOURNALIST: "Câu hỏi của bạn",
     }
     for role, text in expected.items():
-        b = new_browser()
+        b = new_web()
         b.login(make_user(db, role).email, PASSWORD)
         page = page_text(b.get("/dashboard").text)
         assert text in page, role
@@ -332,12 +328,12 @@ def test_dashboards_differ_by_role(db: Session, new_browser: Any) -> None:
         assert not any(t in page for t in others if t != "Câu hỏi của báo chí"), role
 
 
-def test_menu_shows_only_what_the_role_can_use(db: Session, new_browser: Any) -> None:
-    def menu(b: Browser) -> str:
+def test_menu_shows_only_what_the_role_can_use(db: Session, new_web: Any) -> None:
+    def menu(b: WebClient) -> str:
         html = b.get("/dashboard").text
         return re.search(r'<nav class="wrap main-nav".*?</nav>', html, re.S).group(0)
 
-    admin, office, dept = new_browser(), new_browser(), new_browser()
+    admin, office, dept = new_web(), new_web(), new_web()
     admin.login(make_user(db, Role.ADMIN).email, PASSWORD)
     office.login(make_user(db, Role.PRESS_OFFICE).email, PASSWORD)
     dept.login(make_user(db, Role.DEPARTMENT).email, PASSWORD)

@@ -13,7 +13,7 @@ from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.orgs import service as orgs
-from tests.conftest import Browser, page_text
+from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_org, make_user
 
 PAGE = "/admin/audit"
@@ -22,15 +22,15 @@ BASE = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 NON_ADMIN_ROLES = [Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT, Role.JOURNALIST]
 
 
-def sign_in(browser: Browser, db: Session, role: Role = Role.ADMIN, **over: Any) -> Browser:
+def sign_in(web: WebClient, db: Session, role: Role = Role.ADMIN, **over: Any) -> WebClient:
     user = make_user(db, role=role, **over)
-    assert browser.login(user.email, PASSWORD).status_code == 303
-    return browser
+    assert web.login(user.email, PASSWORD).status_code == 303
+    return web
 
 
 @pytest.fixture
-def admin(browser: Browser, db: Session) -> Browser:
-    return sign_in(browser, db, email="quantri@example.vn")
+def admin(web: WebClient, db: Session) -> WebClient:
+    return sign_in(web, db, email="quantri@example.vn")
 
 
 def add_event(db: Session, **over: Any) -> AuditEvent:
@@ -61,7 +61,7 @@ def shown_summaries(html: str) -> list[str]:
     return re.findall(r"<td>(ev-[^<]*)</td>", results(html))
 
 
-def test_admin_sees_the_events_with_who_what_when_and_where(admin: Browser, db: Session) -> None:
+def test_admin_sees_the_events_with_who_what_when_and_where(admin: WebClient, db: Session) -> None:
     add_event(
         db,
         at=datetime(2025, 3, 9, 17, 30, tzinfo=UTC),
@@ -85,7 +85,7 @@ def test_admin_sees_the_events_with_who_what_when_and_where(admin: Browser, db: 
     assert "2 sự kiện" in text
 
 
-def test_changes_made_in_the_admin_pages_appear_in_the_log(admin: Browser, db: Session) -> None:
+def test_changes_made_in_the_admin_pages_appear_in_the_log(admin: WebClient, db: Session) -> None:
     form = {
         "code": "SMOI",
         "kind": "department",
@@ -107,7 +107,7 @@ def test_changes_made_in_the_admin_pages_appear_in_the_log(admin: Browser, db: S
     assert "session.login" not in text
 
 
-def test_filter_by_person_email(admin: Browser, db: Session) -> None:
+def test_filter_by_person_email(admin: WebClient, db: Session) -> None:
     add_event(db, actor_email="an@syt.example.vn", summary="ev-an")
     add_event(db, actor_email="binh@stc.example.vn", summary="ev-binh")
 
@@ -117,14 +117,14 @@ def test_filter_by_person_email(admin: Browser, db: Session) -> None:
     assert 'value="SYT.example"' in r.text  # the filter keeps what was typed
 
 
-def test_filter_by_person_number(admin: Browser, db: Session) -> None:
+def test_filter_by_person_number(admin: WebClient, db: Session) -> None:
     add_event(db, actor_user_id=901, actor_email="x@example.vn", summary="ev-901")
     add_event(db, actor_user_id=902, actor_email="y@example.vn", summary="ev-902")
 
     assert shown_summaries(admin.get(PAGE, params={"person": "902"}).text) == ["ev-902"]
 
 
-def test_filter_by_object(admin: Browser, db: Session) -> None:
+def test_filter_by_object(admin: WebClient, db: Session) -> None:
     add_event(db, object_type="organisation", object_id="5", summary="ev-org5")
     add_event(db, object_type="organisation", object_id="6", summary="ev-org6")
     add_event(db, object_type="app_user", object_id="5", summary="ev-user5")
@@ -138,7 +138,7 @@ def test_filter_by_object(admin: Browser, db: Session) -> None:
     assert '<option value="app_user">' in by_both
 
 
-def test_filter_by_local_dates(admin: Browser, db: Session) -> None:
+def test_filter_by_local_dates(admin: WebClient, db: Session) -> None:
     add_event(db, at=datetime(2025, 3, 9, 16, 59, tzinfo=UTC), summary="ev-9-march")
     add_event(db, at=datetime(2025, 3, 9, 17, 1, tzinfo=UTC), summary="ev-10-march-early")
     add_event(db, at=datetime(2025, 3, 10, 16, 59, tzinfo=UTC), summary="ev-10-march-late")
@@ -151,14 +151,14 @@ def test_filter_by_local_dates(admin: Browser, db: Session) -> None:
     assert shown_summaries(typed) == ["ev-10-march-late", "ev-10-march-early"]
 
 
-def test_no_match_says_so(admin: Browser, db: Session) -> None:
+def test_no_match_says_so(admin: WebClient, db: Session) -> None:
     r = admin.get(PAGE, params={"person": "nobody-at-all"})
     text = page_text(results(r.text))
     assert "Không có sự kiện nào phù hợp với bộ lọc." in text
     assert "0 sự kiện" in text
 
 
-def test_pages_of_fifty_newest_first(admin: Browser, db: Session) -> None:
+def test_pages_of_fifty_newest_first(admin: WebClient, db: Session) -> None:
     for i in range(55):
         add_event(
             db, at=BASE + timedelta(minutes=i), object_type="statement", summary=f"ev-{i:02d}"
@@ -175,7 +175,7 @@ def test_pages_of_fifty_newest_first(admin: Browser, db: Session) -> None:
     assert 'href="?object_type=statement&amp;page=1"' in second
 
 
-def test_htmx_filter_gets_only_the_results(admin: Browser, db: Session) -> None:
+def test_htmx_filter_gets_only_the_results(admin: WebClient, db: Session) -> None:
     add_event(db, actor_email="an@example.vn", summary="ev-an")
     add_event(db, actor_email="binh@example.vn", summary="ev-binh")
 
@@ -188,12 +188,12 @@ def test_htmx_filter_gets_only_the_results(admin: Browser, db: Session) -> None:
     assert shown_summaries(r.text) == ["ev-binh"]
 
 
-def test_boosted_navigation_gets_the_whole_page(admin: Browser, db: Session) -> None:
+def test_boosted_navigation_gets_the_whole_page(admin: WebClient, db: Session) -> None:
     r = admin.get(PAGE, headers={**HTMX, "HX-Boosted": "true"})
     assert "<html" in r.text and "<form" in r.text and 'id="audit-results"' in r.text
 
 
-def test_summaries_are_escaped(admin: Browser, db: Session) -> None:
+def test_summaries_are_escaped(admin: WebClient, db: Session) -> None:
     make_org(db, code="XSS", name_vi="<script>alert(1)</script>")
     org = orgs.get_by_code(db, "XSS")
     assert org is not None
@@ -206,19 +206,19 @@ def test_summaries_are_escaped(admin: Browser, db: Session) -> None:
 
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES, ids=lambda r: r.value)
-def test_other_roles_cannot_read_the_log(browser: Browser, db: Session, role: Role) -> None:
+def test_other_roles_cannot_read_the_log(web: WebClient, db: Session, role: Role) -> None:
     add_event(db, summary="ev-secret")
-    sign_in(browser, db, role)
+    sign_in(web, db, role)
 
     for headers in ({}, HTMX):
-        r = browser.get(PAGE, headers=headers)
+        r = web.get(PAGE, headers=headers)
         assert r.status_code == 403
         assert "ev-secret" not in r.text
         assert "Bạn không có quyền truy cập trang này" in r.text
 
 
-def test_anonymous_visitor_is_sent_to_sign_in(browser: Browser, db: Session) -> None:
+def test_anonymous_visitor_is_sent_to_sign_in(web: WebClient, db: Session) -> None:
     add_event(db, summary="ev-secret")
-    r = browser.get(PAGE, params={"person": "an"})
+    r = web.get(PAGE, params={"person": "an"})
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=%2Fadmin%2Faudit%3Fperson%3Dan"

@@ -14,7 +14,7 @@ from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.orgs import service
 from app.orgs.models import Organisation, OrgKind
-from tests.conftest import Browser, page_text
+from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_org, make_user
 
 LIST = "/admin/organisations"
@@ -23,16 +23,16 @@ BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 NON_ADMIN_ROLES = [Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT, Role.JOURNALIST]
 
 
-def sign_in(browser: Browser, db: Session, role: Role = Role.ADMIN) -> Browser:
+def sign_in(web: WebClient, db: Session, role: Role = Role.ADMIN) -> WebClient:
     user = make_user(db, role=role)
-    r = browser.login(user.email, PASSWORD)
+    r = web.login(user.email, PASSWORD)
     assert r.status_code == 303, r.text
-    return browser
+    return web
 
 
 @pytest.fixture
-def admin(browser: Browser, db: Session) -> Browser:
-    return sign_in(browser, db)
+def admin(web: WebClient, db: Session) -> WebClient:
+    return sign_in(web, db)
 
 
 def tag(html: str, element_id: str) -> str:
@@ -62,7 +62,9 @@ def stored(db: Session, code: str) -> Organisation | None:
 # --- The list ---------------------------------------------------------------------------------
 
 
-def test_admin_sees_the_organisations_with_their_current_names(admin: Browser, db: Session) -> None:
+def test_admin_sees_the_organisations_with_their_current_names(
+    admin: WebClient, db: Session
+) -> None:
     make_org(db, code="SYT", name_vi="Sở Y tế", name_en="Department of Health")
     make_org(db, code="TTXVN", name_vi="Thông tấn xã Việt Nam", kind=OrgKind.PRESS_AGENCY)
 
@@ -79,7 +81,7 @@ def test_admin_sees_the_organisations_with_their_current_names(admin: Browser, d
     assert f'href="/admin/organisations/{org.id}"' in r.text
 
 
-def test_english_interface_shows_english_names(admin: Browser, db: Session) -> None:
+def test_english_interface_shows_english_names(admin: WebClient, db: Session) -> None:
     make_org(db, code="SYT", name_vi="Sở Y tế", name_en="Department of Health")
     admin.client.cookies.set("pd_lang", "en")
 
@@ -89,7 +91,7 @@ def test_english_interface_shows_english_names(admin: Browser, db: Session) -> N
     assert "Department of Health" in page_text(r.text)
 
 
-def test_list_filters_by_kind(admin: Browser, db: Session) -> None:
+def test_list_filters_by_kind(admin: WebClient, db: Session) -> None:
     make_org(db, name_vi="Sở Y tế", kind=OrgKind.DEPARTMENT)
     make_org(db, name_vi="Báo Nhân Dân", kind=OrgKind.PRESS_AGENCY)
 
@@ -99,7 +101,7 @@ def test_list_filters_by_kind(admin: Browser, db: Session) -> None:
     assert "Sở Y tế" not in text
 
 
-def test_list_with_an_unknown_kind_shows_every_kind(admin: Browser, db: Session) -> None:
+def test_list_with_an_unknown_kind_shows_every_kind(admin: WebClient, db: Session) -> None:
     make_org(db, name_vi="Sở Y tế", kind=OrgKind.DEPARTMENT)
     make_org(db, name_vi="Báo Nhân Dân", kind=OrgKind.PRESS_AGENCY)
 
@@ -108,13 +110,13 @@ def test_list_with_an_unknown_kind_shows_every_kind(admin: Browser, db: Session)
     assert "Báo Nhân Dân" in text and "Sở Y tế" in text
 
 
-def test_list_says_so_when_no_organisation_matches(admin: Browser, db: Session) -> None:
+def test_list_says_so_when_no_organisation_matches(admin: WebClient, db: Session) -> None:
     make_org(db, kind=OrgKind.DEPARTMENT)
     r = admin.get(LIST, params={"kind": "commune"})
     assert "Không có cơ quan, đơn vị nào phù hợp với bộ lọc." in r.text
 
 
-def test_retired_bodies_are_listed_only_when_asked_for(admin: Browser, db: Session) -> None:
+def test_retired_bodies_are_listed_only_when_asked_for(admin: WebClient, db: Session) -> None:
     make_org(db, name_vi="Sở Đang Hoạt Động")
     make_org(
         db,
@@ -136,7 +138,7 @@ def test_retired_bodies_are_listed_only_when_asked_for(admin: Browser, db: Sessi
 # --- Adding -----------------------------------------------------------------------------------
 
 
-def test_add_redirects_to_the_new_organisation_page(admin: Browser, db: Session) -> None:
+def test_add_redirects_to_the_new_organisation_page(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form())
 
     assert r.status_code == 303
@@ -154,7 +156,7 @@ def test_add_redirects_to_the_new_organisation_page(admin: Browser, db: Session)
 
 
 def test_add_with_a_bad_code_shows_the_error_beside_the_field_and_keeps_the_values(
-    admin: Browser, db: Session
+    admin: WebClient, db: Session
 ) -> None:
     r = admin.post(LIST, valid_form(code="SỞ Y TẾ"))
 
@@ -177,7 +179,7 @@ def test_add_with_a_bad_code_shows_the_error_beside_the_field_and_keeps_the_valu
     assert db.exec(select(Organisation)).all() == []
 
 
-def test_add_without_names_marks_both_name_fields(admin: Browser, db: Session) -> None:
+def test_add_without_names_marks_both_name_fields(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(name_vi=" ", name_en=""))
 
     assert r.status_code == 422
@@ -189,21 +191,21 @@ def test_add_without_names_marks_both_name_fields(admin: Browser, db: Session) -
     assert 'value="smoi"' in tag(r.text, "f-code")
 
 
-def test_add_with_an_unreadable_date_asks_for_the_date(admin: Browser, db: Session) -> None:
+def test_add_with_an_unreadable_date_asks_for_the_date(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(valid_from="31/02/2025"))
     assert r.status_code == 422
     assert 'aria-invalid="true"' in tag(r.text, "f-valid_from")
     assert "Hãy nhập ngày bắt đầu hoạt động." in page_text(r.text)
 
 
-def test_add_accepts_a_date_typed_day_first(admin: Browser, db: Session) -> None:
+def test_add_accepts_a_date_typed_day_first(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(valid_from="01/03/2025"))
     assert r.status_code == 303
     org = stored(db, "SMOI")
     assert org is not None and org.valid_from == date(2025, 3, 1)
 
 
-def test_add_with_a_code_in_use_says_so(admin: Browser, db: Session) -> None:
+def test_add_with_a_code_in_use_says_so(admin: WebClient, db: Session) -> None:
     make_org(db, code="SYT")
     r = admin.post(LIST, valid_form(code="syt"))
     assert r.status_code == 422
@@ -211,7 +213,7 @@ def test_add_with_a_code_in_use_says_so(admin: Browser, db: Session) -> None:
     assert len(db.exec(select(Organisation)).all()) == 1
 
 
-def test_add_with_a_bad_kind_marks_the_kind_field(admin: Browser, db: Session) -> None:
+def test_add_with_a_bad_kind_marks_the_kind_field(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(kind="ministry"))
     assert r.status_code == 422
     assert "Hãy chọn loại cơ quan, đơn vị." in page_text(r.text)
@@ -219,14 +221,14 @@ def test_add_with_a_bad_kind_marks_the_kind_field(admin: Browser, db: Session) -
     assert 'aria-invalid="true"' in tag(add_form, "f-kind")
 
 
-def test_add_errors_are_in_english_in_the_english_interface(admin: Browser, db: Session) -> None:
+def test_add_errors_are_in_english_in_the_english_interface(admin: WebClient, db: Session) -> None:
     admin.client.cookies.set("pd_lang", "en")
     r = admin.post(LIST, valid_form(name_vi=""))
     assert r.status_code == 422
     assert "Enter the Vietnamese name." in page_text(r.text)
 
 
-def test_list_page_gives_each_field_its_own_id(admin: Browser, db: Session) -> None:
+def test_list_page_gives_each_field_its_own_id(admin: WebClient, db: Session) -> None:
     """Labels and the error summary find a field by id, so ids must be unique on the page."""
     html = admin.get(LIST).text
     ids = re.findall(r'\bid="([^"]+)"', html)
@@ -234,7 +236,7 @@ def test_list_page_gives_each_field_its_own_id(admin: Browser, db: Session) -> N
     assert duplicates == []
 
 
-def test_escaped_names_never_run_as_html(admin: Browser, db: Session) -> None:
+def test_escaped_names_never_run_as_html(admin: WebClient, db: Session) -> None:
     evil = "<script>alert(1)</script>"
     org = make_org(db, name_vi=evil, name_en=evil)
 
@@ -252,7 +254,7 @@ def test_escaped_names_never_run_as_html(admin: Browser, db: Session) -> None:
 # --- Detail, rename and retire ----------------------------------------------------------------
 
 
-def test_detail_page_shows_the_names_over_time(admin: Browser, db: Session) -> None:
+def test_detail_page_shows_the_names_over_time(admin: WebClient, db: Session) -> None:
     service.seed(db, actor=Actor.system("test"))
     btgdv = service.get_by_code(db, "BTGDV")
     assert btgdv is not None
@@ -269,14 +271,14 @@ def test_detail_page_shows_the_names_over_time(admin: Browser, db: Session) -> N
     assert f'href="/admin/audit?object_type=organisation&amp;object_id={btgdv.id}"' in r.text
 
 
-def test_detail_of_an_unknown_organisation_is_404(admin: Browser) -> None:
+def test_detail_of_an_unknown_organisation_is_404(admin: WebClient) -> None:
     r = admin.get(f"{LIST}/999999")
     assert r.status_code == 404
     assert "Không tìm thấy trang" in r.text
 
 
 def test_rename_form_records_the_new_name_and_keeps_the_old_one(
-    admin: Browser, db: Session
+    admin: WebClient, db: Session
 ) -> None:
     org = make_org(
         db, name_vi="Sở Thông tin", name_en="Information Dept", valid_from=date(2017, 1, 1)
@@ -305,7 +307,7 @@ def test_rename_form_records_the_new_name_and_keeps_the_old_one(
 
 
 def test_rename_form_with_an_early_date_shows_the_error_and_keeps_the_values(
-    admin: Browser, db: Session
+    admin: WebClient, db: Session
 ) -> None:
     org = make_org(db, name_vi="Sở Cũ", valid_from=date(2020, 1, 1))
 
@@ -323,7 +325,7 @@ def test_rename_form_with_an_early_date_shows_the_error_and_keeps_the_values(
     assert [n.name_vi for n in service.history(db, org.id or 0)] == ["Sở Cũ"]
 
 
-def test_rename_form_to_the_same_name_is_refused(admin: Browser, db: Session) -> None:
+def test_rename_form_to_the_same_name_is_refused(admin: WebClient, db: Session) -> None:
     org = make_org(db, name_vi="Sở Y tế", name_en="Health", valid_from=date(2020, 1, 1))
     r = admin.post(
         f"{LIST}/{org.id}/rename",
@@ -334,7 +336,7 @@ def test_rename_form_to_the_same_name_is_refused(admin: Browser, db: Session) ->
     assert 'aria-invalid="true"' in tag(r.text, "f-name_vi")
 
 
-def test_retire_form_retires_and_leaves_only_the_history(admin: Browser, db: Session) -> None:
+def test_retire_form_retires_and_leaves_only_the_history(admin: WebClient, db: Session) -> None:
     org = make_org(db, name_vi="Sở Giao thông vận tải", valid_from=date(2017, 1, 1))
     url = f"{LIST}/{org.id}"
 
@@ -351,7 +353,9 @@ def test_retire_form_retires_and_leaves_only_the_history(admin: Browser, db: Ses
     assert "Sở Giao thông vận tải" not in page_text(admin.get(LIST).text)
 
 
-def test_retire_form_without_a_date_shows_the_error_beside_it(admin: Browser, db: Session) -> None:
+def test_retire_form_without_a_date_shows_the_error_beside_it(
+    admin: WebClient, db: Session
+) -> None:
     org = make_org(db)
     r = admin.post(f"{LIST}/{org.id}/retire", {"last_day": ""})
     assert r.status_code == 422
@@ -363,7 +367,7 @@ def test_retire_form_without_a_date_shows_the_error_beside_it(admin: Browser, db
     assert service.get(db, org.id or 0).valid_to is None
 
 
-def test_retiring_twice_shows_the_conflict_page(admin: Browser, db: Session) -> None:
+def test_retiring_twice_shows_the_conflict_page(admin: WebClient, db: Session) -> None:
     org = make_org(db, valid_from=date(2017, 1, 1))
     assert admin.post(f"{LIST}/{org.id}/retire", {"last_day": "2025-02-28"}).status_code == 303
 
@@ -382,7 +386,7 @@ def test_retiring_twice_shows_the_conflict_page(admin: Browser, db: Session) -> 
 # --- HTMX -------------------------------------------------------------------------------------
 
 
-def test_htmx_filter_gets_only_the_list_fragment(admin: Browser, db: Session) -> None:
+def test_htmx_filter_gets_only_the_list_fragment(admin: WebClient, db: Session) -> None:
     make_org(db, name_vi="Báo Nhân Dân", kind=OrgKind.PRESS_AGENCY)
     make_org(db, name_vi="Sở Y tế")
 
@@ -395,13 +399,13 @@ def test_htmx_filter_gets_only_the_list_fragment(admin: Browser, db: Session) ->
     assert 'id="add-org"' not in r.text
 
 
-def test_boosted_navigation_gets_the_whole_page(admin: Browser, db: Session) -> None:
+def test_boosted_navigation_gets_the_whole_page(admin: WebClient, db: Session) -> None:
     r = admin.get(LIST, headers=BOOSTED)
     assert r.status_code == 200
     assert "<html" in r.text and 'id="org-list"' in r.text and 'id="add-org"' in r.text
 
 
-def test_htmx_add_with_errors_gets_only_the_form_fragment(admin: Browser, db: Session) -> None:
+def test_htmx_add_with_errors_gets_only_the_form_fragment(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(code=""), headers=HTMX)
 
     assert r.status_code == 422
@@ -412,7 +416,7 @@ def test_htmx_add_with_errors_gets_only_the_form_fragment(admin: Browser, db: Se
 
 
 def test_htmx_add_that_succeeds_sends_the_browser_to_the_new_page(
-    admin: Browser, db: Session
+    admin: WebClient, db: Session
 ) -> None:
     r = admin.post(LIST, valid_form(), headers=HTMX)
 
@@ -428,13 +432,13 @@ def test_htmx_add_that_succeeds_sends_the_browser_to_the_new_page(
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES, ids=lambda r: r.value)
 def test_other_roles_cannot_see_or_change_organisations(
-    browser: Browser, db: Session, role: Role
+    web: WebClient, db: Session, role: Role
 ) -> None:
     org = make_org(db, name_vi="Sở Y tế", valid_from=date(2017, 1, 1))
-    sign_in(browser, db, role)
+    sign_in(web, db, role)
 
     for url in (LIST, f"{LIST}/{org.id}"):
-        r = browser.get(url)
+        r = web.get(url)
         assert r.status_code == 403, url
         assert "Bạn không có quyền truy cập trang này" in r.text
         assert "Sở Y tế" not in r.text
@@ -444,7 +448,7 @@ def test_other_roles_cannot_see_or_change_organisations(
         f"{LIST}/{org.id}/retire": {"last_day": "2025-01-01"},
     }
     for url, form in posts.items():
-        assert browser.post(url, form).status_code == 403, url
+        assert web.post(url, form).status_code == 403, url
 
     db.expire_all()
     assert stored(db, "SMOI") is None
@@ -460,35 +464,35 @@ def test_other_roles_cannot_see_or_change_organisations(
         (f"{LIST}/1", "%2Fadmin%2Forganisations%2F1"),
     ],
 )
-def test_anonymous_visitor_is_sent_to_sign_in(browser: Browser, url: str, target: str) -> None:
-    r = browser.get(url)
+def test_anonymous_visitor_is_sent_to_sign_in(web: WebClient, url: str, target: str) -> None:
+    r = web.get(url)
     assert r.status_code == 303
     assert r.headers["location"] == f"/login?next={target}"
 
 
-def test_anonymous_htmx_request_is_redirected_by_htmx(browser: Browser) -> None:
-    r = browser.get(LIST, headers=HTMX)
+def test_anonymous_htmx_request_is_redirected_by_htmx(web: WebClient) -> None:
+    r = web.get(LIST, headers=HTMX)
     assert r.status_code == 204
     assert r.headers["hx-redirect"] == "/login?next=%2Fadmin%2Forganisations"
 
 
-def test_anonymous_post_changes_nothing(browser: Browser, db: Session) -> None:
-    r = browser.post(LIST, valid_form())
+def test_anonymous_post_changes_nothing(web: WebClient, db: Session) -> None:
+    r = web.post(LIST, valid_form())
     assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
     assert stored(db, "SMOI") is None
 
 
-def test_form_without_the_csrf_token_is_refused(admin: Browser, db: Session) -> None:
+def test_form_without_the_csrf_token_is_refused(admin: WebClient, db: Session) -> None:
     r = admin.post(LIST, valid_form(), csrf=False)
     assert r.status_code == 403
     assert stored(db, "SMOI") is None
 
 
-def test_admin_can_return_to_the_list_after_signing_in(browser: Browser, db: Session) -> None:
+def test_admin_can_return_to_the_list_after_signing_in(web: WebClient, db: Session) -> None:
     user = make_user(db, role=Role.ADMIN)
-    target = browser.get(f"{LIST}?kind=commune").headers["location"]
-    assert browser.get(target).status_code == 200
-    r = browser.post(
+    target = web.get(f"{LIST}?kind=commune").headers["location"]
+    assert web.get(target).status_code == 200
+    r = web.post(
         "/login", {"email": user.email, "password": PASSWORD, "next": f"{LIST}?kind=commune"}
     )
     assert r.status_code == 303 and r.headers["location"] == f"{LIST}?kind=commune"
