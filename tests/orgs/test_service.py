@@ -36,6 +36,14 @@ def add(db: Session, **over: Any) -> Organisation:
     return service.create(db, actor=ACTOR, **values)
 
 
+def rename(db: Session, org_id: int, **kw: Any) -> Any:
+    return service.rename(db, actor=ACTOR, org_id=org_id, **kw)
+
+
+def retire(db: Session, org_id: int, **kw: Any) -> Any:
+    return service.retire(db, actor=ACTOR, org_id=org_id, **kw)
+
+
 def errors_of(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
     return {k: v.render("en") for k, v in exc.value.errors.items()}
 
@@ -189,10 +197,9 @@ def test_failed_create_stores_nothing_and_writes_no_audit_event(db: Session) -> 
 def test_rename_closes_the_current_name_the_day_before_the_effective_date(db: Session) -> None:
     org = make_org(db, name_vi="Ban Tuyên giáo", name_en="Propaganda", valid_from=date(2017, 1, 1))
 
-    new = service.rename(
+    new = rename(
         db,
-        actor=ACTOR,
-        org_id=org.id or 0,
+        org.id or 0,
         name_vi=" Ban Tuyên giáo và Dân vận ",
         name_en="Propaganda and Mass Mobilisation",
         effective=date(2025, 3, 1),
@@ -216,14 +223,7 @@ def test_rename_closes_the_current_name_the_day_before_the_effective_date(db: Se
 def test_rename_keeps_old_name_for_dates_before_it(db: Session) -> None:
     org = make_org(db, name_vi="Tên cũ", name_en="Old name", valid_from=date(2017, 1, 1))
     oid = org.id or 0
-    service.rename(
-        db,
-        actor=ACTOR,
-        org_id=oid,
-        name_vi="Tên mới",
-        name_en="New name",
-        effective=date(2025, 3, 1),
-    )
+    rename(db, oid, name_vi="Tên mới", name_en="New name", effective=date(2025, 3, 1))
 
     assert service.get(db, oid, on=date(2025, 2, 28)).name_vi == "Tên cũ"
     assert service.get(db, oid, on=date(2025, 2, 28)).name("en") == "Old name"
@@ -237,9 +237,7 @@ def test_rename_keeps_old_name_for_dates_before_it(db: Session) -> None:
 def test_rename_taking_effect_later_keeps_todays_name_until_then(db: Session) -> None:
     org = make_org(db, name_vi="Tên hiện nay", valid_from=date(2017, 1, 1))
     later = TODAY + timedelta(days=30)
-    service.rename(
-        db, actor=ACTOR, org_id=org.id or 0, name_vi="Tên sắp tới", name_en="Soon", effective=later
-    )
+    rename(db, org.id or 0, name_vi="Tên sắp tới", name_en="Soon", effective=later)
 
     assert service.get(db, org.id or 0).name_vi == "Tên hiện nay"
     assert service.get(db, org.id or 0, on=later).name_vi == "Tên sắp tới"
@@ -248,12 +246,8 @@ def test_rename_taking_effect_later_keeps_todays_name_until_then(db: Session) ->
 def test_a_second_rename_starts_a_third_period(db: Session) -> None:
     org = make_org(db, name_vi="Một", name_en="One", valid_from=date(2017, 1, 1))
     oid = org.id or 0
-    service.rename(
-        db, actor=ACTOR, org_id=oid, name_vi="Hai", name_en="Two", effective=date(2020, 1, 1)
-    )
-    service.rename(
-        db, actor=ACTOR, org_id=oid, name_vi="Ba", name_en="Three", effective=date(2023, 1, 1)
-    )
+    rename(db, oid, name_vi="Hai", name_en="Two", effective=date(2020, 1, 1))
+    rename(db, oid, name_vi="Ba", name_en="Three", effective=date(2023, 1, 1))
 
     periods = [(n.name_vi, n.valid_from, n.valid_to) for n in service.history(db, oid)]
     assert periods == [
@@ -268,14 +262,7 @@ def test_a_second_rename_starts_a_third_period(db: Session) -> None:
 def test_rename_must_take_effect_after_the_current_name_began(db: Session, effective: date) -> None:
     org = make_org(db, name_vi="Tên cũ", valid_from=date(2020, 1, 1))
     with pytest.raises(ValidationFailed) as exc:
-        service.rename(
-            db,
-            actor=ACTOR,
-            org_id=org.id or 0,
-            name_vi="Tên mới",
-            name_en="New",
-            effective=effective,
-        )
+        rename(db, org.id or 0, name_vi="Tên mới", name_en="New", effective=effective)
     assert errors_of(exc) == {
         "effective": "The new name must take effect after 01/01/2020, when the current name began."
     }
@@ -288,19 +275,16 @@ def test_rename_must_take_effect_after_the_current_name_began(db: Session, effec
 def test_rename_requires_the_effective_date(db: Session) -> None:
     org = make_org(db)
     with pytest.raises(ValidationFailed) as exc:
-        service.rename(
-            db, actor=ACTOR, org_id=org.id or 0, name_vi="Mới", name_en="New", effective=None
-        )
+        rename(db, org.id or 0, name_vi="Mới", name_en="New", effective=None)
     assert list(exc.value.errors) == ["effective"]
 
 
 def test_rename_to_the_same_name_is_refused(db: Session) -> None:
     org = make_org(db, name_vi="Sở Y tế", name_en="Department of Health")
     with pytest.raises(ValidationFailed) as exc:
-        service.rename(
+        rename(
             db,
-            actor=ACTOR,
-            org_id=org.id or 0,
+            org.id or 0,
             name_vi=" Sở Y tế ",
             name_en="Department of Health ",
             effective=date(2025, 1, 1),
@@ -311,10 +295,9 @@ def test_rename_to_the_same_name_is_refused(db: Session) -> None:
 
 def test_rename_of_only_the_english_name_is_accepted(db: Session) -> None:
     org = make_org(db, name_vi="Sở Y tế", name_en="Health Dept")
-    service.rename(
+    rename(
         db,
-        actor=ACTOR,
-        org_id=org.id or 0,
+        org.id or 0,
         name_vi="Sở Y tế",
         name_en="Department of Health",
         effective=date(2025, 1, 1),
@@ -325,25 +308,20 @@ def test_rename_of_only_the_english_name_is_accepted(db: Session) -> None:
 def test_rename_requires_both_names(db: Session) -> None:
     org = make_org(db)
     with pytest.raises(ValidationFailed) as exc:
-        service.rename(
-            db, actor=ACTOR, org_id=org.id or 0, name_vi="", name_en=" ", effective=date(2025, 1, 1)
-        )
+        rename(db, org.id or 0, name_vi="", name_en=" ", effective=date(2025, 1, 1))
     assert set(exc.value.errors) == {"name_vi", "name_en"}
 
 
 def test_rename_of_an_unknown_organisation_is_not_found(db: Session) -> None:
     with pytest.raises(NotFound):
-        service.rename(
-            db, actor=ACTOR, org_id=999_999, name_vi="A", name_en="B", effective=date(2025, 1, 1)
-        )
+        rename(db, 999_999, name_vi="A", name_en="B", effective=date(2025, 1, 1))
 
 
 def test_rename_writes_one_audit_event(db: Session) -> None:
     org = make_org(db, code="BTG", name_vi="Ban Tuyên giáo", valid_from=date(2017, 1, 1))
-    service.rename(
+    rename(
         db,
-        actor=ACTOR,
-        org_id=org.id or 0,
+        org.id or 0,
         name_vi="Ban Tuyên giáo và Dân vận",
         name_en="Propaganda and Mass Mobilisation",
         effective=date(2025, 3, 1),
@@ -361,7 +339,7 @@ def test_rename_writes_one_audit_event(db: Session) -> None:
 def test_retire_sets_the_last_day_and_closes_the_current_name(db: Session) -> None:
     org = make_org(db, name_vi="Sở Thông tin", valid_from=date(2017, 1, 1))
 
-    retired = service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 2, 28))
+    retired = retire(db, org.id or 0, last_day=date(2025, 2, 28))
 
     assert retired.valid_to == date(2025, 2, 28)
     with fresh(db) as other:
@@ -374,7 +352,7 @@ def test_retire_sets_the_last_day_and_closes_the_current_name(db: Session) -> No
 def test_retired_organisation_is_hidden_unless_retired_ones_are_asked_for(db: Session) -> None:
     kept = make_org(db, valid_from=date(2017, 1, 1))
     gone = make_org(db, valid_from=date(2017, 1, 1))
-    service.retire(db, actor=ACTOR, org_id=gone.id or 0, last_day=date(2025, 2, 28))
+    retire(db, gone.id or 0, last_day=date(2025, 2, 28))
 
     assert set(names_of(service.list_organisations(db))) == {kept.code}
     assert set(names_of(service.list_organisations(db, include_retired=True))) == {
@@ -387,9 +365,9 @@ def test_retired_organisation_is_hidden_unless_retired_ones_are_asked_for(db: Se
 
 def test_retire_twice_is_a_conflict(db: Session) -> None:
     org = make_org(db, valid_from=date(2017, 1, 1))
-    service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 2, 28))
+    retire(db, org.id or 0, last_day=date(2025, 2, 28))
     with pytest.raises(Conflict) as exc:
-        service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 6, 30))
+        retire(db, org.id or 0, last_day=date(2025, 6, 30))
     assert exc.value.detail is not None
     assert exc.value.detail.render("en") == "This organisation has been retired."
     assert service.get(db, org.id or 0).valid_to == date(2025, 2, 28)
@@ -398,16 +376,9 @@ def test_retire_twice_is_a_conflict(db: Session) -> None:
 
 def test_rename_after_retire_is_a_conflict(db: Session) -> None:
     org = make_org(db, name_vi="Sở cũ", valid_from=date(2017, 1, 1))
-    service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 2, 28))
+    retire(db, org.id or 0, last_day=date(2025, 2, 28))
     with pytest.raises(Conflict):
-        service.rename(
-            db,
-            actor=ACTOR,
-            org_id=org.id or 0,
-            name_vi="Sở mới",
-            name_en="New",
-            effective=date(2025, 3, 1),
-        )
+        rename(db, org.id or 0, name_vi="Sở mới", name_en="New", effective=date(2025, 3, 1))
     assert [n.name_vi for n in service.history(db, org.id or 0)] == ["Sở cũ"]
     assert events(db, "organisation.renamed") == []
 
@@ -415,29 +386,29 @@ def test_rename_after_retire_is_a_conflict(db: Session) -> None:
 def test_retire_cannot_end_before_the_current_name_began(db: Session) -> None:
     org = make_org(db, valid_from=date(2020, 1, 1))
     with pytest.raises(ValidationFailed) as exc:
-        service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2019, 12, 31))
+        retire(db, org.id or 0, last_day=date(2019, 12, 31))
     assert errors_of(exc) == {"last_day": "The last day cannot be before 01/01/2020."}
     assert service.get(db, org.id or 0).valid_to is None
     # The first day itself is a valid (one-day) life span.
-    assert service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2020, 1, 1)).valid_to
+    assert retire(db, org.id or 0, last_day=date(2020, 1, 1)).valid_to
 
 
 def test_retire_requires_the_last_day(db: Session) -> None:
     org = make_org(db)
     with pytest.raises(ValidationFailed) as exc:
-        service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=None)
+        retire(db, org.id or 0, last_day=None)
     assert list(exc.value.errors) == ["last_day"]
     assert events(db) == []
 
 
 def test_retire_of_an_unknown_organisation_is_not_found(db: Session) -> None:
     with pytest.raises(NotFound):
-        service.retire(db, actor=ACTOR, org_id=999_999, last_day=date(2025, 1, 1))
+        retire(db, 999_999, last_day=date(2025, 1, 1))
 
 
 def test_retire_writes_one_audit_event(db: Session) -> None:
     org = make_org(db, code="STTTT", name_vi="Sở Thông tin và Truyền thông")
-    service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 2, 28))
+    retire(db, org.id or 0, last_day=date(2025, 2, 28))
 
     [event] = events(db)
     assert event.action == "organisation.retired"
@@ -476,14 +447,7 @@ def test_rename_is_not_saved_when_its_audit_row_cannot_be(
 ) -> None:
     org = make_org(db, name_vi="Tên cũ", valid_from=date(2017, 1, 1))
     with pytest.raises(RuntimeError):
-        service.rename(
-            db,
-            actor=ACTOR,
-            org_id=org.id or 0,
-            name_vi="Tên mới",
-            name_en="New",
-            effective=date(2025, 3, 1),
-        )
+        rename(db, org.id or 0, name_vi="Tên mới", name_en="New", effective=date(2025, 3, 1))
     db.rollback()
     with fresh(db) as other:
         [only] = service.history(other, org.id or 0)
@@ -496,7 +460,7 @@ def test_retire_is_not_saved_when_its_audit_row_cannot_be(
 ) -> None:
     org = make_org(db, valid_from=date(2017, 1, 1))
     with pytest.raises(RuntimeError):
-        service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 2, 28))
+        retire(db, org.id or 0, last_day=date(2025, 2, 28))
     db.rollback()
     with fresh(db) as other:
         assert other.get(Organisation, org.id).valid_to is None  # type: ignore[union-attr]
@@ -520,15 +484,8 @@ def test_each_change_commits_once_together_with_its_audit_row(
 
     monkeypatch.setattr(db, "commit", commit)
     org = add(db)
-    service.rename(
-        db,
-        actor=ACTOR,
-        org_id=org.id or 0,
-        name_vi="Sở Y tế mới",
-        name_en="New",
-        effective=date(2025, 1, 1),
-    )
-    service.retire(db, actor=ACTOR, org_id=org.id or 0, last_day=date(2025, 6, 30))
+    rename(db, org.id or 0, name_vi="Sở Y tế mới", name_en="New", effective=date(2025, 1, 1))
+    retire(db, org.id or 0, last_day=date(2025, 6, 30))
 
     assert commits == [
         ["organisation.created"],
