@@ -43,3 +43,11 @@ def test_database_outage_gives_503_page_without_trace(backend, tmp_path: Path) -
     assert "Dịch vụ tạm thời gián đoạn" in r.text
     assert "Traceback" not in r.text and "OperationalError" not in r.text
     assert r.headers["retry-after"] == "30"
+    with _down_client(backend.name, tmp_path) as down:
+        down.cookies.set("pd_lang", "en")
+        csrf = down.get("/login").cookies.get("pd_csrf")
+        english = down.post(
+            "/login", data={"email": "a@b.vn", "password": "x" * 12, "csrf_token": csrf}
+        )
+    assert english.status_code == 503
+    assert "The service is temporarily unavailable" in english.text

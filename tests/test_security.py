@@ -86,36 +86,38 @@ def test_api_oversized_body_is_a_problem_document(client: TestClient, settings: 
     assert r.headers["content-type"] == "application/problem+json"
 
 
-ERROR_CASES = {
-    404: ("Không tìm thấy trang", "Page not found"),
+ERROR_TITLES = {
     403: ("Bạn không có quyền truy cập trang này", "You do not have access to this page"),
+    404: ("Không tìm thấy trang", "Page not found"),
+    413: ("Tệp tải lên quá lớn", "The upload is too large"),
     422: ("Vui lòng sửa các trường được đánh dấu", "Please correct the highlighted fields"),
+    429: ("Quá nhiều lần thử", "Too many attempts"),
 }
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_error_pages_in_both_languages(db: Session, web: WebClient, lang: str) -> None:
-    user = make_user(db, Role.DEPARTMENT)
-    web.login(user.email, PASSWORD)
-    web.client.cookies.set("pd_lang", lang)
-    index = 0 if lang == "vi" else 1
+def test_error_pages_in_both_languages(db: Session, new_web: Any, settings: Any, lang: str) -> None:
+    department, admin, stranger = new_web(), new_web(), new_web()
+    department.login(make_user(db, Role.DEPARTMENT).email, PASSWORD)
+    admin.login(make_user(db, Role.ADMIN).email, PASSWORD)
+    target = make_user(db, Role.PRESS_OFFICE)
+    for _ in range(settings.login_max_failures_account):
+        stranger.post("/login", {"email": target.email, "password": "wrong-wrong-wrong"})
+    for b in (department, admin, stranger):
+        b.client.cookies.set("pd_lang", lang)
     responses = {
-        404: web.get("/no/such/page"),
-        403: web.get("/admin/users"),
-        422: web.get("/admin/audit?page=x"),
+        403: department.get("/admin/users"),
+        404: department.get("/no/such/page"),
+        413: department.post("/language", {"next": "x" * (settings.max_request_bytes + 1)}),
+        422: admin.get("/admin/audit?page=x"),
+        429: stranger.post("/login", {"email": target.email, "password": PASSWORD}),
     }
+    index = 0 if lang == "vi" else 1
     for status, r in responses.items():
-        if status == 422:  # the department is refused before validation; use an allowed page
-            continue
         assert r.status_code == status
-        assert ERROR_CASES[status][index] in page_text(r.text)
+        assert ERROR_TITLES[status][index] in page_text(r.text), status
         assert f'<html lang="{lang}">' in r.text
-    admin = make_user(db, Role.ADMIN)
-    web.logout()
-    web.login(admin.email, PASSWORD)
-    web.client.cookies.set("pd_lang", lang)
-    r = web.get("/admin/audit?page=x")
-    assert r.status_code == 422 and ERROR_CASES[422][index] in page_text(r.text)
+        assert ERROR_TITLES[status][1 - index] not in page_text(r.text)
 
 
 def test_crash_gives_500_page_without_trace(settings: Any) -> None:
@@ -128,8 +130,11 @@ def test_crash_gives_500_page_without_trace(settings: Any) -> None:
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.get("/boom")
         api = c.get("/api/v1/does-not-exist")
+        c.cookies.set("pd_lang", "en")
+        english = c.get("/boom")
     assert r.status_code == 500
     assert "Hệ thống gặp sự cố" in page_text(r.text)
+    assert "Something went wrong on our side" in page_text(english.text)
     assert "secret internal detail" not in r.text and "Traceback" not in r.text
     assert r.headers["x-content-type-options"] == "nosniff"
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
