@@ -36,10 +36,6 @@ class Identity:
     address: str | None
 
     @property
-    def role(self) -> Role | None:
-        return self.user.role if self.user else None
-
-    @property
     def actor(self) -> Actor:
         u = self.user
         return Actor(

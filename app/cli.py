@@ -1,4 +1,4 @@
-"""The `pressdesk` command: migrate, seed-demo, create-user, reset-password."""
+"""The `pressdesk` command: migrate, seed-demo, seed-orgs, create-user, reset-password."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
         )
         for demo in result.existing:
             print(f"  {demo.role.value:<13} {demo.email}")
+    return 0
+
+
+def cmd_seed_orgs(args: argparse.Namespace) -> int:
+    """Load organisations from a data file (default: the Quảng Ninh bodies), without accounts."""
+    from pathlib import Path
+
+    from app.audit.service import Actor
+    from app.orgs import service as orgs
+
+    path = Path(args.file) if args.file else orgs.SEED_FILE
+    with _session() as session:
+        added = orgs.seed(session, actor=Actor.system("seed-orgs"), path=path)
+    print(f"Organisations added: {added} (from {path})")
     return 0
 
 
@@ -121,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "seed-demo", help="load organisations and demo accounts (idempotent)"
     ).set_defaults(func=cmd_seed_demo)
+    seed_orgs = sub.add_parser(
+        "seed-orgs", help="load organisations from a TOML data file (idempotent)"
+    )
+    seed_orgs.add_argument("--file", help="data file (default: app/orgs/data/quang_ninh.toml)")
+    seed_orgs.set_defaults(func=cmd_seed_orgs)
     create = sub.add_parser("create-user", help="create an account without the web interface")
     create.add_argument("--email", required=True)
     create.add_argument(

@@ -27,11 +27,9 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'pressdesk.db'}"
     secret_key: str = DEV_SECRET
-    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
+    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"  # outside static/; used by uploads
     default_language: str = "vi"
     languages: tuple[str, ...] = ("vi", "en")
-    timezone: str = "Asia/Ho_Chi_Minh"
-    site_name: str = "Press Desk"
     province_name: str = "Quảng Ninh"
 
     # Sessions: a random id in a signed cookie, the row in the database.

@@ -122,3 +122,19 @@ def test_reset_password_prints_a_one_time_password(
     db.expire_all()
     user = db.exec(select(User)).one()
     assert verify_password(temporary, user.password_hash) and user.must_change_password
+
+
+def test_seed_orgs_loads_bodies_without_accounts(
+    pressdesk: Any, db: Session, tmp_path: Any, capsys: Any
+) -> None:
+    data = tmp_path / "bodies.toml"
+    data.write_text(
+        '[[organisation]]\ncode = "UBND-HP"\nkind = "peoples_committee"\nvalid_from = 2025-07-01\n'
+        'names = [{ vi = "UBND thành phố Hải Phòng", en = "Hai Phong People\'s Committee", from = 2025-07-01 }]\n',
+        encoding="utf-8",
+    )
+    assert pressdesk("seed-orgs", "--file", str(data)) == 0
+    assert pressdesk("seed-orgs", "--file", str(data)) == 0
+    assert "Organisations added: 0" in capsys.readouterr().out
+    assert [o.code for o in db.exec(select(Organisation)).all()] == ["UBND-HP"]
+    assert db.exec(select(User)).first() is None
