@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app.accounts import throttle
@@ -341,6 +341,13 @@ def set_disabled(session: Session, *, actor: Actor, user_id: int, disabled: bool
     audit.record(session, actor, "user.disabled" if disabled else "user.enabled", user, user.email)
     session.commit()
     return user
+
+
+def count_pending_journalists(session: Session) -> int:
+    query = select(func.count()).where(
+        User.role == Role.JOURNALIST, User.status == UserStatus.PENDING
+    )
+    return int(session.exec(query).one())
 
 
 def list_users(

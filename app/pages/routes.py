@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app.access import OFFICE, Public, SignedIn
 from app.accounts import service as accounts
-from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, UserStatus
+from app.accounts.models import ROLE_LABELS, STATUS_LABELS
 from app.db import SessionDep
 from app.forms import safe_next
 from app.middleware import queue_cookie
@@ -30,13 +30,7 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
     user = identity.user
     assert user is not None
     org = orgs.get(session, user.organisation_id) if user.organisation_id else None
-    pending = 0
-    if OFFICE.permits(user):
-        pending = len(
-            accounts.list_users(
-                session, role=Role.JOURNALIST.value, status=UserStatus.PENDING.value
-            )
-        )
+    pending = accounts.count_pending_journalists(session) if OFFICE.permits(user) else 0
     return render(
         request,
         "pages/dashboard.html",
