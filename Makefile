@@ -48,7 +48,7 @@ test: $(VENV)/.installed-dev lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Msg --no-location --sort-output --omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Msg -k gettext:2 --no-location --sort-output --omit-header -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:

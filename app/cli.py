@@ -1,4 +1,4 @@
-"""The `pressdesk` command: migrate, seed-demo, seed-orgs, create-user, reset-password."""
+"""The `pressdesk` command: migrate, seed-demo, seed-reference, extend-series, create-user, reset-password."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     settings = get_settings()
     with _session() as session:
         result = seed_demo(session, settings)
-    print(f"Organisations added: {result.organisations_added}")
+    print(
+        f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}"
+    )
     if result.created:
         print("\nDemo accounts (the passwords are shown only this once):")
         for demo, password in result.created:
@@ -56,17 +58,39 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed_orgs(args: argparse.Namespace) -> int:
-    """Load organisations from a data file (default: the Quảng Ninh bodies), without accounts."""
+def cmd_seed_reference(args: argparse.Namespace) -> int:
+    """Load the reference data: organisations (default: the Quảng Ninh bodies) and kinds of briefing."""
     from pathlib import Path
 
     from app.audit.service import Actor
+    from app.briefings import service as briefings
     from app.orgs import service as orgs
 
-    path = Path(args.file) if args.file else orgs.SEED_FILE
+    path = Path(args.orgs_file) if args.orgs_file else orgs.SEED_FILE
+    actor = Actor.system("seed-reference")
     with _session() as session:
-        added = orgs.seed(session, actor=Actor.system("seed-orgs"), path=path)
-    print(f"Organisations added: {added} (from {path})")
+        added = orgs.seed(session, actor=actor, path=path)
+        kinds = briefings.seed_kinds(session, actor=actor)
+    print(f"Organisations added: {added} (from {path}); kinds of briefing added: {kinds}")
+    return 0
+
+
+def cmd_extend_series(_args: argparse.Namespace) -> int:
+    """Generate every running series up to the horizon (run daily from cron)."""
+    from app.audit.service import Actor
+    from app.briefings import service as briefings
+
+    settings = get_settings()
+    with _session() as session:
+        result = briefings.extend_all(
+            session,
+            actor=Actor.system("extend-series"),
+            horizon_months=settings.briefing_horizon_months,
+        )
+    print(
+        f"Series extended to {settings.briefing_horizon_months} months: {result.created} added, "
+        f"{result.updated} updated, {result.removed} removed, {result.cancelled} cancelled"
+    )
     return 0
 
 
@@ -135,11 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "seed-demo", help="load organisations and demo accounts (idempotent)"
     ).set_defaults(func=cmd_seed_demo)
-    seed_orgs = sub.add_parser(
-        "seed-orgs", help="load organisations from a TOML data file (idempotent)"
+    reference = sub.add_parser(
+        "seed-reference", help="load organisations and kinds of briefing (idempotent)"
     )
-    seed_orgs.add_argument("--file", help="data file (default: app/orgs/data/quang_ninh.toml)")
-    seed_orgs.set_defaults(func=cmd_seed_orgs)
+    reference.add_argument(
+        "--orgs-file", help="organisations data file (default: app/orgs/data/quang_ninh.toml)"
+    )
+    reference.set_defaults(func=cmd_seed_reference)
+    extend = sub.add_parser(
+        "extend-series", help="generate recurring briefings up to the horizon (daily cron)"
+    )
+    extend.set_defaults(func=cmd_extend_series)
     create = sub.add_parser("create-user", help="create an account without the web interface")
     create.add_argument("--email", required=True)
     create.add_argument(

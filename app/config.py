@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     login_max_failures_account: int = Field(default=8, ge=1)
     login_max_failures_address: int = Field(default=30, ge=1)
 
+    # Briefings: how far ahead series are generated, and which compliance rule set applies.
+    briefing_horizon_months: int = Field(default=12, ge=12, le=36)
+    compliance_ruleset: str = ""  # empty: the default in app/briefings/data/compliance.toml
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

@@ -8,14 +8,21 @@ Names are descriptions of roles, never real people.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time, timedelta
 
 from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, UserStatus
+from app.audit import service as audit
 from app.audit.service import Actor
+from app.briefings import service as briefings
+from app.briefings.models import Briefing, BriefingStatus
+from app.briefings.recurrence import RuleForm
+from app.briefings.states import Action
 from app.config import Settings
 from app.orgs import service as orgs
+from app.timeutil import local_today, to_local
 
 DEMO_DOMAIN = "demo.pressdesk.vn"
 
@@ -63,6 +70,7 @@ DEMO_ACCOUNTS = (
 @dataclass(frozen=True)
 class SeedResult:
     organisations_added: int
+    briefings_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
 
@@ -70,6 +78,7 @@ class SeedResult:
 def seed_demo(session: Session, settings: Settings) -> SeedResult:
     actor = Actor.system("seed-demo")
     added = orgs.seed(session, actor=actor)
+    briefings.seed_kinds(session, actor=actor)
     created: list[tuple[DemoAccount, str]] = []
     existing: list[DemoAccount] = []
     for demo in DEMO_ACCOUNTS:
@@ -97,4 +106,161 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         session.add(user)
         session.commit()
         created.append((demo, password))
-    return SeedResult(added, created, existing)
+    return SeedResult(added, seed_briefings(session, settings, actor), created, existing)
+
+
+def _org_ids(session: Session, *codes: str) -> list[int]:
+    return [o.id for code in codes if (o := orgs.get_by_code(session, code)) and o.id is not None]
+
+
+SERIES = (
+    # kind, rule, time, minutes, invited organisations
+    (
+        "regular_conference",
+        RuleForm("monthly_weekday", weekday="TH", ordinal=-1),
+        time(15),
+        120,
+        ("SYT", "SXD", "SNNMT", "SVHTTDL", "SCT", "STC", "BQLVHL"),
+    ),
+    (
+        "weekly_information",
+        RuleForm("weekly", weekday="FR"),
+        time(8, 30),
+        60,
+        ("SVHTTDL", "HNB", "TTTT-QN"),
+    ),
+    (
+        "monthly_giao_ban",
+        RuleForm("monthly_weekday", weekday="TU", ordinal=1),
+        time(14),
+        120,
+        ("SVHTTDL", "HNB", "SNV"),
+    ),
+)
+
+
+def seed_briefings(session: Session, settings: Settings, actor: Actor) -> int:
+    """Three recurring series a year ahead, a few announced, one postponed, and a past with records."""
+    if briefings.series_list(session):
+        return 0
+    today = local_today()
+    made = 0
+    for code, rule, at, minutes, invited in SERIES:
+        kind = briefings.kind_by_code(session, code)
+        if kind is None:
+            continue
+        data = briefings.SeriesInput(
+            kind_id=kind.id,
+            title_vi=kind.title_pattern_vi,
+            title_en=kind.title_pattern_en,
+            rule=rule,
+            dtstart=today + timedelta(days=1),
+            start_time=at,
+            duration_minutes=minutes,
+            venue=kind.venue,
+            chair=kind.chair,
+            organiser_org_id=kind.organiser_org_id,
+            invitee_ids=_org_ids(session, *invited),
+            content_days_before=kind.content_days_before,
+            notes="Phóng viên đăng ký dự họp và gửi câu hỏi trước qua Press Desk.",
+        )
+        series, result = briefings.create_series(
+            session, actor=actor, data=data, horizon_months=settings.briefing_horizon_months
+        )
+        made += result.created
+        for b in briefings.series_briefings(session, series.id or 0)[:3]:
+            briefings.transition(
+                session,
+                actor=actor,
+                briefing_id=b.id or 0,
+                data=briefings.TransitionInput(Action.ANNOUNCE),
+                expected_sequence=None,
+            )
+    weekly = briefings.kind_by_code(session, "weekly_information")
+    announced = [
+        b
+        for s in briefings.series_list(session)
+        if weekly and s.kind_id == weekly.id
+        for b in briefings.series_briefings(session, s.id or 0)
+        if b.is_public
+    ]
+    if announced:
+        moved = announced[0]
+        new_day = to_local(moved.starts_at).date() + timedelta(days=3)
+        new_day = (
+            new_day if new_day.weekday() < 5 else new_day + timedelta(days=7 - new_day.weekday())
+        )
+        briefings.transition(
+            session,
+            actor=actor,
+            briefing_id=moved.id or 0,
+            expected_sequence=None,
+            data=briefings.TransitionInput(
+                Action.POSTPONE,
+                reason="Trùng lịch làm việc của lãnh đạo tỉnh; dời sang ngày làm việc kế tiếp.",
+                new_day=new_day,
+                new_start=time(8, 30),
+                new_end=time(9, 30),
+            ),
+        )
+    return made + _seed_past(session, actor)
+
+
+PAST = (
+    (
+        "regular_conference",
+        32,
+        "Họp báo thường kỳ UBND tỉnh tháng {month}/{year}",
+        "Thông tin kết quả phát triển kinh tế - xã hội trong tháng; trả lời 12 câu hỏi của phóng viên về giải phóng mặt bằng, "
+        "du lịch vịnh Hạ Long và y tế cơ sở.",
+    ),
+    (
+        "regular_conference",
+        60,
+        "Họp báo thường kỳ UBND tỉnh tháng {month}/{year}",
+        "Thông tin về thu ngân sách, thu hút đầu tư và công tác chuẩn bị mùa du lịch; trả lời 9 câu hỏi của phóng viên.",
+    ),
+    (
+        "incident_conference",
+        45,
+        "Họp báo đột xuất về công tác ứng phó bão số 3",
+        "Thông tin về tình hình thiệt hại, công tác cứu hộ trên vịnh Hạ Long và kế hoạch khắc phục hậu quả.",
+    ),
+    (
+        "thematic_conference",
+        75,
+        "Họp báo chuyên đề về chuyển đổi số trong cải cách hành chính",
+        "Giới thiệu các dịch vụ công trực tuyến mới và kết quả triển khai chính quyền số cấp xã.",
+    ),
+)
+
+
+def _seed_past(session: Session, actor: Actor) -> int:
+    """Briefings already held, with their records (made directly: the service refuses past dates)."""
+    made = 0
+    for code, days_ago, title, summary in PAST:
+        kind = briefings.kind_by_code(session, code)
+        if kind is None:
+            continue
+        day = local_today() - timedelta(days=days_ago)
+        day -= timedelta(days=max(0, day.weekday() - 4))  # a weekday
+        starts = briefings.local_datetime(day, time(15))
+        held = Briefing(
+            kind_id=kind.id or 0,
+            title_vi=briefings.render_title(title, day),
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=kind.duration_minutes),
+            venue=kind.venue,
+            chair=kind.chair,
+            organiser_org_id=kind.organiser_org_id,
+            status=BriefingStatus.RECORD_PUBLISHED,
+            announced_at=starts - timedelta(days=5),
+            record_summary=summary,
+            record_url="https://www.youtube.com/@example-press-desk",
+        )
+        session.add(held)
+        session.flush()
+        audit.record(session, actor, "briefing.created", held, f"{held.title_vi} (demo, held)")
+        made += 1
+    session.commit()
+    return made

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, Msg, gettext
@@ -60,6 +61,12 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     title = N_("This change conflicts with the current state")
+
+
+STALE = Msg(
+    "Someone else changed this while you were editing it. Your changes were not saved: "
+    "reload the page to see the current version."
+)
 
 
 class TooManyRequests(AppError):
@@ -256,6 +263,11 @@ def install_handlers(app: FastAPI) -> None:
             }
             return problem(request, 422, TITLES[422], DETAILS[422], extra={"errors": errors})
         return error_page(request, 422)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        # Two saves of the same row raced; the later one is refused, nothing is overwritten.
+        return error_page(request, 409, Conflict.title, STALE)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 
@@ -15,6 +15,30 @@ def parse_date(value: str | None) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def parse_time(value: str | None) -> time | None:
+    """A time from <input type=time> (HH:MM) or typed as 8h30 / 8:30; None if unreadable."""
+    value = (value or "").strip().lower().replace("h", ":").replace(".", ":")
+    if value.endswith(":"):
+        value += "00"
+    try:
+        hours, minutes = (int(p) for p in value.split(":")[:2])
+        return time(hours, minutes)
+    except ValueError:
+        return None
+
+
+def parse_month(value: str | None, default: date) -> date:
+    """The first day of a month given as YYYY-MM, or of `default`'s month."""
+    try:
+        return datetime.strptime((value or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return default.replace(day=1)
+
+
+def parse_ids(values: list[str] | None) -> list[int]:
+    return sorted({int(v) for v in values or [] if v.strip().isdigit() and len(v.strip()) < 12})
 
 
 def parse_int(value: str | None) -> int | None:

@@ -12,9 +12,14 @@ from app import models  # noqa: F401 - registers every table
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.audit import routes as audit_routes
+from app.briefings import api as briefings_api
+from app.briefings import feeds as briefings_feeds
+from app.briefings import public as briefings_public
+from app.briefings import routes as briefings_routes
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_handlers
+from app.holidays import routes as holidays_routes
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
@@ -62,8 +67,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_routes.router,
         orgs_routes.router,
         audit_routes.router,
+        holidays_routes.router,
+        briefings_routes.router,
+        briefings_feeds.router,  # before the public pages: /briefings/{id}.ics
+        briefings_public.router,
         accounts_api.router,
         orgs_api.router,
+        briefings_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

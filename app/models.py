@@ -2,6 +2,31 @@
 
 from app.accounts.models import LoginThrottle, User, UserSession
 from app.audit.models import AuditEvent
+from app.briefings.models import (
+    AgendaItem,
+    Briefing,
+    BriefingChange,
+    BriefingInvitee,
+    BriefingKind,
+    BriefingSeries,
+    SeriesInvitee,
+)
+from app.holidays.models import CalendarDay
 from app.orgs.models import Organisation, OrganisationName
 
-__all__ = ["AuditEvent", "LoginThrottle", "Organisation", "OrganisationName", "User", "UserSession"]
+__all__ = [
+    "AgendaItem",
+    "AuditEvent",
+    "Briefing",
+    "BriefingChange",
+    "BriefingInvitee",
+    "BriefingKind",
+    "BriefingSeries",
+    "CalendarDay",
+    "LoginThrottle",
+    "Organisation",
+    "OrganisationName",
+    "SeriesInvitee",
+    "User",
+    "UserSession",
+]

@@ -16,7 +16,7 @@ from jinja2_fragments import render_block
 
 from app import i18n
 from app.config import PROJECT_ROOT, Settings
-from app.timeutil import format_date, format_datetime
+from app.timeutil import format_date, format_datetime, format_time, to_local
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -70,7 +70,13 @@ def create_env(settings: Settings, directory: Path = TEMPLATE_DIR) -> Environmen
     ]
     env.filters["pairs"] = lambda values: [(v, v) for v in values]
     env.filters["qs"] = lambda params, **over: urlencode({**dict(params), **over})
-    env.filters["org_options"] = lambda views, locale: [(v.id, v.name(locale)) for v in views]
+    # Options for a <select> from objects with an id and a name(locale): organisations, kinds.
+    env.filters["org_options"] = env.filters["named_options"] = lambda items, locale: [
+        (i.id, i.name(locale)) for i in items
+    ]
+    env.filters["time"] = format_time
+    env.filters["localdate"] = lambda value: to_local(value).date() if value else None
+    env.filters["date_month"] = lambda value: to_local(value).strftime("%Y-%m") if value else ""
     env.globals["static_url"] = static_url
     env.globals["language_names"] = i18n.LANGUAGE_NAMES
     return env

@@ -29,3 +29,7 @@ def format_datetime(value: datetime | None) -> str:
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_time(value: datetime | None) -> str:
+    return to_local(value).strftime("%H:%M") if value else ""

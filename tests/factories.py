@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -12,8 +12,10 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session
 
 from app.accounts.models import Role, User, UserStatus
+from app.briefings.models import Briefing, BriefingKind, BriefingStatus
 from app.orgs.models import Organisation, OrganisationName, OrgKind
 from app.security import hash_password
+from app.timeutil import local_today, utcnow
 
 PASSWORD = "lantern-harbour-cobalt-47"
 _seq = itertools.count(1)
@@ -72,3 +74,50 @@ def make_user(session: Session, role: Role = Role.ADMIN, **over: Any) -> User:
     session.add(user)
     session.commit()
     return user
+
+
+def make_kind(session: Session, code: str = "regular_conference", **over: Any) -> BriefingKind:
+    """A kind of briefing (the seeded kinds use these codes, see app/briefings/data/kinds.toml)."""
+    from app.briefings.service import kind_by_code
+
+    existing = kind_by_code(session, code)
+    if existing is not None:
+        return existing
+    kind = BriefingKind(
+        code=code,
+        name_vi=over.pop("name_vi", f"Loại {code}"),
+        name_en=over.pop("name_en", f"Kind {code}"),
+        title_pattern_vi=over.pop("title_pattern_vi", "Họp báo tháng {month}/{year}"),
+        title_pattern_en=over.pop("title_pattern_en", "Press conference {month}/{year}"),
+        duration_minutes=over.pop("duration_minutes", 90),
+        content_days_before=over.pop("content_days_before", 3),
+        **over,
+    )
+    session.add(kind)
+    session.commit()
+    return kind
+
+
+def make_briefing(
+    session: Session, *, days_ahead: int = 10, hour: int = 15, announced: bool = False, **over: Any
+) -> Briefing:
+    """A one-off briefing `days_ahead` days from today at `hour` (local time), 90 minutes long."""
+    from app.briefings.service import local_datetime
+
+    kind = over.pop("kind", None) or make_kind(session)
+    day = local_today() + timedelta(days=days_ahead)
+    starts = local_datetime(day, time(hour))
+    briefing = Briefing(
+        kind_id=kind.id,
+        title_vi=over.pop("title_vi", f"Họp báo thử {next(_seq)}"),
+        starts_at=over.pop("starts_at", starts),
+        ends_at=over.pop("ends_at", starts + timedelta(minutes=90)),
+        status=over.pop(
+            "status", BriefingStatus.ANNOUNCED if announced else BriefingStatus.PLANNED
+        ),
+        announced_at=over.pop("announced_at", utcnow() if announced else None),
+        **over,
+    )
+    session.add(briefing)
+    session.commit()
+    return briefing

@@ -14,7 +14,7 @@ from app.access import PUBLIC_MOUNTS, RULES, Rule
 from app.accounts.models import Role, UserStatus
 from app.main import create_app
 from tests.conftest import WebClient, make_settings
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, make_briefing, make_org, make_user
 
 
 def _rules_of(dependant: Any) -> list[Rule]:
@@ -121,14 +121,23 @@ def _people(db: Session) -> dict[str, Any]:
     }
 
 
-def _fill(path: str, ids: dict[str, int]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+def _fill(path: str, ids: dict[str, Any]) -> str:
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(ids[m.group(1)]), path)
 
 
 def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> None:
     """GET: the allowed get in, the rest are refused. POST: the refused are refused before any change."""
     people = _people(db)
-    ids = {"user_id": people["journalist"].id, "org_id": people["department"].organisation_id}
+    briefing = make_briefing(db, announced=True)
+    ids = {
+        "user_id": people["journalist"].id,
+        "org_id": people["department"].organisation_id,
+        "briefing_id": briefing.id,
+        "series_id": 1,
+        "day_id": 1,
+        "action": "announce",
+        "kind_code": "regular_conference",
+    }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:
         b = new_web()

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app import cli
 from app.accounts.models import Role, User
+from app.briefings.models import BriefingKind
 from app.config import get_settings
 from app.orgs.models import Organisation
 from app.security import verify_password
@@ -124,7 +125,7 @@ def test_reset_password_prints_a_one_time_password(
     assert verify_password(temporary, user.password_hash) and user.must_change_password
 
 
-def test_seed_orgs_loads_bodies_without_accounts(
+def test_seed_reference_loads_bodies_and_kinds_without_accounts(
     pressdesk: Any, db: Session, tmp_path: Any, capsys: Any
 ) -> None:
     data = tmp_path / "bodies.toml"
@@ -133,8 +134,9 @@ def test_seed_orgs_loads_bodies_without_accounts(
         'names = [{ vi = "UBND thành phố Hải Phòng", en = "Hai Phong People\'s Committee", from = 2025-07-01 }]\n',
         encoding="utf-8",
     )
-    assert pressdesk("seed-orgs", "--file", str(data)) == 0
-    assert pressdesk("seed-orgs", "--file", str(data)) == 0
+    assert pressdesk("seed-reference", "--orgs-file", str(data)) == 0
+    assert pressdesk("seed-reference", "--orgs-file", str(data)) == 0
     assert "Organisations added: 0" in capsys.readouterr().out
+    assert len(db.exec(select(BriefingKind)).all()) == 5
     assert [o.code for o in db.exec(select(Organisation)).all()] == ["UBND-HP"]
     assert db.exec(select(User)).first() is None

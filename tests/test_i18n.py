@@ -34,7 +34,7 @@ def _extracted() -> set[str]:
         str(PROJECT_ROOT),
         method_map,
         options,
-        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Msg": None},
+        keywords={"_": None, "gettext": (2,), "ngettext": (1, 2), "N_": None, "Msg": None},
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids

@@ -19,9 +19,12 @@ class MenuItem:
 MENU = (
     MenuItem(N_("Home"), "/", PUBLIC),
     MenuItem(N_("Dashboard"), "/dashboard", SIGNED_IN),
+    MenuItem(N_("Briefings"), "/briefings", PUBLIC),
+    MenuItem(N_("Briefing calendar"), "/office/briefings", OFFICE),
     MenuItem(N_("Journalists"), "/office/journalists", OFFICE),
     MenuItem(N_("Organisations"), "/admin/organisations", ADMIN),
     MenuItem(N_("Users"), "/admin/users", ADMIN),
+    MenuItem(N_("Holidays"), "/admin/holidays", ADMIN),
     MenuItem(N_("Audit log"), "/admin/audit", ADMIN),
     MenuItem(N_("Register as a journalist"), "/register", PUBLIC, anonymous_only=True),
 )

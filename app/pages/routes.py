@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -10,19 +11,24 @@ from sqlalchemy import text
 
 from app.access import OFFICE, Public, SignedIn
 from app.accounts import service as accounts
-from app.accounts.models import ROLE_LABELS, STATUS_LABELS
+from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role
+from app.briefings import service as briefings
+from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
+from app.briefings.routes import compliance_warnings
 from app.db import SessionDep
 from app.forms import safe_next
 from app.middleware import queue_cookie
 from app.orgs import service as orgs
 from app.templating import redirect, render, settings_cookie
+from app.timeutil import utcnow
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, identity: Public) -> Response:
-    return render(request, "pages/home.html")
+def home(request: Request, identity: Public, session: SessionDep) -> Response:
+    upcoming, _total = briefings.public_list(session, upcoming=True, limit=3)
+    return render(request, "pages/home.html", {"upcoming": upcoming})
 
 
 @router.get("/dashboard")
@@ -30,7 +36,16 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
     user = identity.user
     assert user is not None
     org = orgs.get(session, user.organisation_id) if user.organisation_id else None
-    pending = accounts.count_pending_journalists(session) if OFFICE.permits(user) else 0
+    office = OFFICE.permits(user)
+    pending = accounts.count_pending_journalists(session) if office else 0
+    if office:
+        upcoming = briefings.between(session, utcnow(), utcnow() + timedelta(days=30))
+    elif user.role == Role.DEPARTMENT and user.organisation_id:
+        upcoming = briefings.invited(
+            session, user.organisation_id, utcnow(), utcnow() + timedelta(days=60)
+        )
+    else:
+        upcoming = briefings.public_list(session, upcoming=True, limit=5)[0]
     return render(
         request,
         "pages/dashboard.html",
@@ -39,6 +54,9 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
             "role_labels": ROLE_LABELS,
             "status_labels": STATUS_LABELS,
             "pending_journalists": pending,
+            "upcoming": upcoming,
+            "warnings": compliance_warnings(request, session) if office else [],
+            "briefing_labels": BRIEFING_STATUS_LABELS,
         },
     )
 

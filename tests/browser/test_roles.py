@@ -64,8 +64,12 @@ ROLE_CASES = (
         Role.DEPARTMENT,
         "Cán bộ đầu mối sở, ngành",
         "Department focal officer",
-        ("Yêu cầu cung cấp nội dung", "Câu hỏi được giao cho đơn vị"),
-        ("Calls for content", "Questions assigned to you"),
+        (
+            "Các buổi họp báo đơn vị được mời",
+            "Yêu cầu cung cấp nội dung",
+            "Câu hỏi được giao cho đơn vị",
+        ),
+        ("Briefings you are invited to", "Calls for content", "Questions assigned to you"),
         "Sở Y tế",
         "Department of Health",
     ),
@@ -132,7 +136,7 @@ def expect_dashboard(page: Page, server: LiveServer, case: RoleCase, *, english:
 def expect_signed_out(page: Page, server: LiveServer, *, english: bool) -> None:
     """Back on the home page with the sign-in link, and the dashboard asks to sign in again."""
     expect(page).to_have_url(f"{server.url}/")
-    expect(page.get_by_role("status")).to_have_text(
+    expect(page.locator(".flash")).to_have_text(
         "You have signed out." if english else "Bạn đã đăng xuất."
     )
     header = page.get_by_role("banner")
@@ -153,7 +157,7 @@ def test_each_role_signs_in_sees_their_dashboard_in_both_languages_and_signs_out
 
     sign_in(page, email)
     expect_dashboard(page, live_server, case, english=False)
-    expect(page.get_by_role("status")).to_contain_text("Đã đăng nhập với tên")
+    expect(page.locator(".flash")).to_contain_text("Đã đăng nhập với tên")
 
     page.get_by_role("button", name="English").click()
     expect_dashboard(page, live_server, case, english=True)
@@ -186,7 +190,7 @@ def test_signing_in_again_right_after_boosted_sign_out(page: Page, live_server: 
     sign_in(page, email)
     expect_dashboard(page, live_server, case, english=False)
     page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("status")).to_have_text("Bạn đã đăng xuất.")
+    expect(page.locator(".flash")).to_have_text("Bạn đã đăng xuất.")
 
     # The next person follows the sign-in link of the same page (boosted, no reload).
     page.get_by_role("banner").get_by_role("link", name="Đăng nhập").click()
@@ -236,7 +240,7 @@ def test_sign_in_and_out_without_javascript(browser: Browser, live_server: LiveS
         page = context.new_page()
         sign_in(page, email)
         expect_dashboard(page, live_server, case, english=False)
-        expect(page.get_by_role("status")).to_contain_text("Đã đăng nhập với tên")
+        expect(page.locator(".flash")).to_contain_text("Đã đăng nhập với tên")
         assert page.evaluate("typeof window.htmx") == "undefined"
 
         page.get_by_role("button", name="English").click()

@@ -1,0 +1,1 @@
+"""Briefing calendar: kinds, series, occurrences, lifecycle, feeds and compliance."""

@@ -1,0 +1,309 @@
+"""Calendar feeds (RFC 5545) of the announced briefings, for calendar apps to subscribe to.
+
+`/calendar.ics` has every announced briefing, `/calendar/{kind}.ics` one kind and
+`/briefings/{id}.ics` one briefing (a download). UIDs never change and SEQUENCE rises on every
+change, so Google Calendar, Outlook and Thunderbird update the events they already have; a
+cancelled briefing stays in the feed with STATUS:CANCELLED. The feeds answer conditional GETs
+(ETag, Last-Modified, 304) so that subscribers polling every few minutes cost a count query.
+
+The language is chosen by `?lang=en` only (calendar apps send no cookies), so a feed's address
+says what it contains and shared caches can keep it. The texts are here rather than in the
+translation catalogs because they belong to the file format, not to the pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from icalendar import Calendar, Event, Timezone
+from sqlmodel import Session
+
+from app.access import Public
+from app.briefings import service
+from app.briefings.models import Briefing, BriefingKind, BriefingStatus
+from app.db import SessionDep
+from app.errors import NotFound
+from app.timeutil import LOCAL_TZ, to_local
+
+router = APIRouter(include_in_schema=False)
+
+PRODID = "-//Press Desk//UBND tinh Quang Ninh//VI"
+TZID = str(LOCAL_TZ)  # Asia/Ho_Chi_Minh
+# Vietnam has kept UTC+7 since 1975: one STANDARD block covers every briefing.
+TZ_FIRST, TZ_LAST = date(2000, 1, 1), date(2100, 1, 1)
+MEDIA_TYPE = "text/calendar; charset=utf-8"
+CACHE_CONTROL = "public, max-age=300"
+FORMAT_VERSION = "1"  # part of every ETag: raise it when the output changes
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "calendar": "Lịch họp báo - UBND tỉnh {province}",
+        "kind": "{kind} - UBND tỉnh {province}",
+        "postponed": "Đã dời lịch: {reason}",
+        "cancelled": "Đã hủy: {reason}",
+        "chair": "Chủ trì: {chair}",
+        "online": "Trực tuyến: {url}",
+        "record": "Kết quả họp báo: {url}",
+    },
+    "en": {
+        "calendar": "Press briefings - People's Committee of {province} province",
+        "kind": "{kind} - People's Committee of {province} province",
+        "postponed": "Postponed: {reason}",
+        "cancelled": "Cancelled: {reason}",
+        "chair": "Chair: {chair}",
+        "online": "Online: {url}",
+        "record": "Record: {url}",
+    },
+}
+
+
+# --- Building (pure, no HTTP) ----------------------------------------------------------------
+
+
+def build_calendar(
+    briefings: Iterable[Briefing],
+    *,
+    kinds_by_id: Mapping[int, BriefingKind],
+    base_url: str,
+    locale: str,
+    name: str,
+) -> bytes:
+    """The iCalendar document of these briefings, in `locale` ("vi" or "en").
+
+    The output depends only on the arguments (DTSTAMP is the last change, not the time of the
+    request), so the same data always gives the same bytes and a strong ETag is honest.
+    """
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TZID)
+    cal.add("x-published-ttl", "PT1H")
+    for briefing in sorted(briefings, key=lambda b: (b.starts_at, b.id or 0)):
+        cal.add_component(
+            _event(briefing, kinds_by_id.get(briefing.kind_id), base_url=base_url, locale=locale)
+        )
+    cal.add_missing_timezones(first_date=TZ_FIRST, last_date=TZ_LAST)
+    if not cal.timezones:
+        # An empty feed still names its zone, and RFC 5545 wants at least one component.
+        cal.add_component(Timezone.from_tzid(TZID, first_date=TZ_FIRST, last_date=TZ_LAST))
+    return cal.to_ical()
+
+
+def _event(briefing: Briefing, kind: BriefingKind | None, *, base_url: str, locale: str) -> Event:
+    event = Event()
+    event.add("uid", briefing.uid)
+    event.add("dtstamp", briefing.updated_at)
+    event.add("created", briefing.created_at)
+    event.add("last-modified", briefing.updated_at)
+    event.add("sequence", briefing.sequence)
+    event.add("dtstart", to_local(briefing.starts_at))
+    event.add("dtend", to_local(briefing.ends_at))
+    event.add("summary", briefing.title(locale))
+    if briefing.venue:
+        event.add("location", briefing.venue)
+    event.add("url", public_url(base_url, briefing))
+    description = describe(briefing, locale)
+    if description:
+        event.add("description", description)
+    cancelled = briefing.status == BriefingStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("class", "PUBLIC")
+    if kind is not None:
+        event.add("categories", [kind.name(locale)])
+    return event
+
+
+def public_url(base_url: str, briefing: Briefing) -> str:
+    return f"{base_url.rstrip('/')}/briefings/{briefing.id}"
+
+
+def describe(briefing: Briefing, locale: str) -> str:
+    """What a journalist needs beside the title: why it moved or was cancelled, who chairs,
+    the livestream, the notes and, once held, the record."""
+    text = TEXT.get(locale, TEXT["vi"])
+    lines: list[str] = []
+    if briefing.status_reason:
+        # The reason is set only by postponing or cancelling (cancelling is final).
+        key = "cancelled" if briefing.status == BriefingStatus.CANCELLED else "postponed"
+        lines.append(text[key].format(reason=briefing.status_reason))
+    if briefing.chair:
+        lines.append(text["chair"].format(chair=briefing.chair))
+    if briefing.online_url:
+        lines.append(text["online"].format(url=briefing.online_url))
+    if briefing.notes:
+        lines.append(briefing.notes)
+    if briefing.record_url:
+        lines.append(text["record"].format(url=briefing.record_url))
+    return "\n\n".join(lines)
+
+
+def calendar_name(locale: str, province: str, kind: BriefingKind | None = None) -> str:
+    text = TEXT.get(locale, TEXT["vi"])
+    if kind is None:
+        return text["calendar"].format(province=province)
+    return text["kind"].format(kind=kind.name(locale), province=province)
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+
+def feed_locale(request: Request, lang: str) -> str:
+    settings = request.app.state.settings
+    return lang if lang in settings.languages else settings.default_language
+
+
+def make_etag(*parts: Any) -> str:
+    digest = hashlib.sha256(repr((FORMAT_VERSION, *parts)).encode("utf-8")).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: W/ is ignored, `*` matches anything."""
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == etag:
+            return True
+    return False
+
+
+def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when sent; else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return _etag_matches(if_none_match, etag)
+    since_header = request.headers.get("if-modified-since")
+    if since_header and last_modified is not None:
+        try:
+            since = parsedate_to_datetime(since_header)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def _kinds_key(kinds: Iterable[BriefingKind]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((k.id, k.code, k.name_vi, k.name_en) for k in kinds)
+
+
+def _answer(
+    request: Request,
+    *,
+    etag: str,
+    last_modified: datetime | None,
+    build: Callable[[], bytes],
+    filename: str | None = None,
+) -> Response:
+    """304 to a client that has this version, else the calendar built by `build()`."""
+    # The PUBLIC rule may have queued a CSRF cookie for an anonymous visitor; a calendar has no
+    # forms, and a cookie on a publicly cacheable response could be handed to someone else.
+    request.state.pending_cookies = []
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return Response(content=build(), media_type=MEDIA_TYPE, headers=headers)
+
+
+def _feed(
+    request: Request, session: Session, *, kind: BriefingKind | None, locale: str
+) -> Response:
+    settings = request.app.state.settings
+    base_url = str(request.base_url)
+    kind_id = kind.id if kind is not None else None
+    all_kinds = service.kinds(session)
+    name = calendar_name(locale, settings.province_name, kind)
+    count, latest, sequences = service.feed_fingerprint(session, kind_id)
+    etag = make_etag(
+        "feed",
+        kind.code if kind is not None else "*",
+        locale,
+        base_url,
+        name,
+        _kinds_key(all_kinds),
+        count,
+        latest.isoformat() if latest else None,
+        sequences,
+    )
+
+    def build() -> bytes:
+        return build_calendar(
+            service.public_feed(session, kind_id),
+            kinds_by_id={k.id: k for k in all_kinds if k.id is not None},
+            base_url=base_url,
+            locale=locale,
+            name=name,
+        )
+
+    return _answer(request, etag=etag, last_modified=latest, build=build)
+
+
+@router.get("/calendar.ics")
+def calendar_feed(
+    request: Request, identity: Public, session: SessionDep, lang: str = ""
+) -> Response:
+    """Every announced briefing, to subscribe to."""
+    return _feed(request, session, kind=None, locale=feed_locale(request, lang))
+
+
+@router.get("/calendar/{kind_code}.ics")
+def kind_feed(
+    request: Request, identity: Public, session: SessionDep, kind_code: str, lang: str = ""
+) -> Response:
+    """The announced briefings of one kind, to subscribe to."""
+    kind = service.kind_by_code(session, kind_code)
+    if kind is None:
+        raise NotFound()
+    return _feed(request, session, kind=kind, locale=feed_locale(request, lang))
+
+
+# `:int` so that only /briefings/<digits>.ics comes here; /briefings/12 is the public page.
+@router.get("/briefings/{briefing_id:int}.ics")
+def briefing_ics(
+    request: Request, identity: Public, session: SessionDep, briefing_id: int, lang: str = ""
+) -> Response:
+    """One announced briefing as a file to import (404 until it is announced)."""
+    briefing = service.get_public(session, briefing_id)
+    kind = session.get(BriefingKind, briefing.kind_id)
+    locale = feed_locale(request, lang)
+    base_url = str(request.base_url)
+    name = briefing.title(locale)
+    etag = make_etag(
+        "briefing",
+        briefing.id,
+        locale,
+        base_url,
+        _kinds_key([kind] if kind else []),
+        briefing.sequence,
+        briefing.updated_at.isoformat(),
+    )
+
+    def build() -> bytes:
+        return build_calendar(
+            [briefing],
+            kinds_by_id={kind.id: kind} if kind is not None and kind.id is not None else {},
+            base_url=base_url,
+            locale=locale,
+            name=name,
+        )
+
+    return _answer(
+        request,
+        etag=etag,
+        last_modified=briefing.updated_at,
+        build=build,
+        filename=f"hop-bao-{briefing.id}.ics",
+    )

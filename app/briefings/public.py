@@ -1,0 +1,78 @@
+"""Public pages: upcoming and past briefings, and each briefing at its permanent address."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.access import OFFICE, Public
+from app.briefings import service
+from app.briefings.models import CHANGE_LABELS, STATUS_LABELS
+from app.db import SessionDep
+from app.orgs import service as orgs
+from app.templating import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+
+
+@router.get("/briefings")
+def briefings_page(
+    request: Request, identity: Public, session: SessionDep, kind: str = "", page: int = 1
+) -> Response:
+    kinds = service.kinds(session)
+    chosen = next((k for k in kinds if k.code == kind), None)
+    page = max(1, min(page, 1000))
+    upcoming, _ = service.public_list(
+        session, upcoming=True, kind_id=chosen.id if chosen else None, limit=50
+    )
+    past, total_past = service.public_list(
+        session,
+        upcoming=False,
+        kind_id=chosen.id if chosen else None,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return render(
+        request,
+        "briefings/public_list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "kinds": kinds,
+            "kind": chosen,
+            "kinds_by_id": {k.id: k for k in kinds},
+            "page": page,
+            "pages": max(1, -(-total_past // PAGE_SIZE)),
+            "status_labels": STATUS_LABELS,
+            "is_office": OFFICE.permits(identity.user),
+        },
+        block="results",
+    )
+
+
+@router.get("/briefings/{briefing_id:int}")
+def briefing_page(
+    request: Request, briefing_id: int, identity: Public, session: SessionDep
+) -> Response:
+    """The permanent address of a briefing, once announced (404 before)."""
+    briefing = service.get_public(session, briefing_id)
+    assert briefing.id is not None
+    org_views = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    return render(
+        request,
+        "briefings/public_detail.html",
+        {
+            "briefing": briefing,
+            "kind": service.get_kind(session, briefing.kind_id),
+            "organiser": org_views.get(briefing.organiser_org_id or 0),
+            "invitees": [
+                org_views[i] for i in service.invitee_ids(session, briefing.id) if i in org_views
+            ],
+            "agenda": service.agenda(session, briefing.id),
+            "changes": service.changes(session, briefing.id),
+            "status_labels": STATUS_LABELS,
+            "change_labels": CHANGE_LABELS,
+            "is_office": OFFICE.permits(identity.user),
+        },
+    )

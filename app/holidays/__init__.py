@@ -1,0 +1,1 @@
+"""Public holidays and working days: the Vietnamese calendar plus the administrator's own list."""
