@@ -7,8 +7,7 @@ cancelled briefing stays in the feed with STATUS:CANCELLED. The feeds answer con
 (ETag, Last-Modified, 304) so that subscribers polling every few minutes cost a count query.
 
 The language is chosen by `?lang=en` only (calendar apps send no cookies), so a feed's address
-says what it contains and shared caches can keep it. The texts are here rather than in the
-translation catalogs because they belong to the file format, not to the pages.
+says what it contains and shared caches can keep it.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from app.briefings import service
 from app.briefings.models import Briefing, BriefingKind, BriefingStatus
 from app.db import SessionDep
 from app.errors import NotFound
+from app.i18n import N_, gettext
 from app.timeutil import LOCAL_TZ, to_local
 
 router = APIRouter(include_in_schema=False)
@@ -41,25 +41,15 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"
 FORMAT_VERSION = "1"  # part of every ETag: raise it when the output changes
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "calendar": "Lịch họp báo - UBND tỉnh {province}",
-        "kind": "{kind} - UBND tỉnh {province}",
-        "postponed": "Đã dời lịch: {reason}",
-        "cancelled": "Đã hủy: {reason}",
-        "chair": "Chủ trì: {chair}",
-        "online": "Trực tuyến: {url}",
-        "record": "Kết quả họp báo: {url}",
-    },
-    "en": {
-        "calendar": "Press briefings - People's Committee of {province} province",
-        "kind": "{kind} - People's Committee of {province} province",
-        "postponed": "Postponed: {reason}",
-        "cancelled": "Cancelled: {reason}",
-        "chair": "Chair: {chair}",
-        "online": "Online: {url}",
-        "record": "Record: {url}",
-    },
+# Calendar texts, translated through the catalogs like every other text.
+TEXT = {
+    "calendar": N_("Press briefings - People's Committee of %(province)s province"),
+    "kind": N_("%(kind)s - People's Committee of %(province)s province"),
+    "postponed": N_("Postponed: %(reason)s"),
+    "cancelled": N_("Cancelled: %(reason)s"),
+    "chair": N_("Chair: %(chair)s"),
+    "online": N_("Online: %(url)s"),
+    "record": N_("Record: %(url)s"),
 }
 
 
@@ -129,28 +119,26 @@ def public_url(base_url: str, briefing: Briefing) -> str:
 def describe(briefing: Briefing, locale: str) -> str:
     """What a journalist needs beside the title: why it moved or was cancelled, who chairs,
     the livestream, the notes and, once held, the record."""
-    text = TEXT.get(locale, TEXT["vi"])
     lines: list[str] = []
     if briefing.status_reason:
         # The reason is set only by postponing or cancelling (cancelling is final).
         key = "cancelled" if briefing.status == BriefingStatus.CANCELLED else "postponed"
-        lines.append(text[key].format(reason=briefing.status_reason))
+        lines.append(gettext(locale, TEXT[key], reason=briefing.status_reason))
     if briefing.chair:
-        lines.append(text["chair"].format(chair=briefing.chair))
+        lines.append(gettext(locale, TEXT["chair"], chair=briefing.chair))
     if briefing.online_url:
-        lines.append(text["online"].format(url=briefing.online_url))
+        lines.append(gettext(locale, TEXT["online"], url=briefing.online_url))
     if briefing.notes:
         lines.append(briefing.notes)
     if briefing.record_url:
-        lines.append(text["record"].format(url=briefing.record_url))
+        lines.append(gettext(locale, TEXT["record"], url=briefing.record_url))
     return "\n\n".join(lines)
 
 
 def calendar_name(locale: str, province: str, kind: BriefingKind | None = None) -> str:
-    text = TEXT.get(locale, TEXT["vi"])
     if kind is None:
-        return text["calendar"].format(province=province)
-    return text["kind"].format(kind=kind.name(locale), province=province)
+        return gettext(locale, TEXT["calendar"], province=province)
+    return gettext(locale, TEXT["kind"], kind=kind.name(locale), province=province)
 
 
 # --- HTTP ------------------------------------------------------------------------------------
