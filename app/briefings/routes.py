@@ -29,7 +29,7 @@ from app.holidays.service import holidays_in
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
-from app.templating import redirect, render, request_locale
+from app.templating import is_fragment_request, redirect, render, request_locale
 from app.timeutil import local_today, to_local
 
 router = APIRouter(include_in_schema=False)
@@ -596,6 +596,16 @@ def new_series_page(
 async def series_preview(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
     """The preview block of the series form, refreshed by HTMX as the rule fields change."""
     form = await _series_form_data(request)
+    if not is_fragment_request(request):
+        # The no-JavaScript "show the dates" button: the whole form again, still editing the
+        # same series (or the same "this and following"), with the preview filled in.
+        series_id, following_id = (
+            parse_int(request.query_params.get("series_ref")),
+            parse_int(request.query_params.get("following_ref")),
+        )
+        following = service.get(session, following_id) if following_id else None
+        series = service.get_series(session, series_id) if series_id else None
+        return _series_page(request, session, form, series=series, following=following)
     ctx = {"preview": _preview(request, session, form), "errors": {}}
     return render(
         request,

@@ -4,7 +4,7 @@ lifecycle (announce, postpone, cancel, hold, record), conflicts and compliance f
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -681,8 +681,39 @@ def _occurrences(
 def preview(
     session: Session, data: SeriesInput, horizon_months: int, count: int = 6
 ) -> list[recurrence.Occurrence]:
-    """The next dates a series form would give (for the form's preview); raises ValidationFailed."""
-    _rule, found = _validate_series(session, replace(data), horizon_months, check_past=False)
+    """The next dates a series form's rule gives (the form's preview), whatever the other
+    fields say; raises ValidationFailed on "rule" when it gives none or far too many."""
+    rule = recurrence.build_rule(data.rule)
+    problem = recurrence.check_rule(rule)
+    if problem:
+        raise ValidationFailed({"rule": problem})
+    if data.dtstart is None:
+        return []
+    at = data.start_time or time(0)
+    today = local_today()
+    found = _occurrences(
+        session,
+        rule,
+        data.dtstart,
+        at,
+        data.until,
+        data.holiday_policy,
+        max(today, data.dtstart),
+        horizon_months,
+    )
+    raw = recurrence.count_dates(
+        rule,
+        data.dtstart,
+        at,
+        window_start=max(today, data.dtstart),
+        window_end=_horizon_end(today, horizon_months),
+        until=data.until,
+    )
+    problem = recurrence.count_problem(
+        len(found) if raw <= recurrence.MAX_OCCURRENCES else raw, horizon_months
+    )
+    if problem:
+        raise ValidationFailed({"rule": problem})
     return found[:count]
 
 

@@ -72,7 +72,8 @@ def add_holiday(
         )
     except ValidationFailed as exc:
         form = {"day": day, "name_vi": name_vi, "name_en": name_en, "kind": kind}
-        return _page(request, session, local_today().year, form, exc.errors, status_code=422)
+        year = (parse_date(day) or local_today()).year
+        return _page(request, session, year, form, exc.errors, status_code=422)
     flash(
         request,
         Msg(
@@ -87,6 +88,6 @@ def add_holiday(
 def remove_holiday(
     request: Request, day_id: int, identity: AdminOnly, session: SessionDep
 ) -> Response:
-    service.remove_day(session, actor=identity.actor, day_id=day_id)
+    day = service.remove_day(session, actor=identity.actor, day_id=day_id)
     flash(request, Msg("The day has been removed from the calendar."))
-    return redirect(request, "/admin/holidays")
+    return redirect(request, f"/admin/holidays?year={day.year}")

@@ -128,10 +128,13 @@ def add_day(
     return row
 
 
-def remove_day(session: Session, *, actor: Actor, day_id: int) -> None:
+def remove_day(session: Session, *, actor: Actor, day_id: int) -> date:
+    """Take a day out of the list; returns its date."""
     row = session.get(CalendarDay, day_id)
     if row is None:
         raise NotFound()
     audit.record(session, actor, "calendar_day.removed", row, f"{row.day:%d/%m/%Y}: {row.name_vi}")
+    day = row.day
     session.delete(row)
     session.commit()
+    return day
