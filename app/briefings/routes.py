@@ -49,10 +49,11 @@ def _horizon(request: Request) -> int:
 
 def _choices(session: Session) -> dict[str, Any]:
     """What the briefing and series forms offer: kinds, organisations, labels."""
+    everyone = orgs.list_organisations(session)  # one load; the invitable ones are a subset
     return {
         "kinds": service.kinds(session),
-        "organisations": orgs.list_organisations(session, kinds=INVITABLE),
-        "all_organisations": orgs.list_organisations(session),
+        "organisations": [o for o in everyone if o.kind in INVITABLE],
+        "all_organisations": everyone,
         "status_labels": STATUS_LABELS,
         "policy_labels": HOLIDAY_POLICY_LABELS,
         "weekdays": recurrence.WEEKDAYS,
@@ -119,8 +120,8 @@ def calendar_page(
         "conflicts": conflicting_ids(briefings),
         "prev_month": (first - timedelta(days=1)).strftime("%Y-%m"),
         "next_month": (last + timedelta(days=1)).strftime("%Y-%m"),
-        "kinds_by_id": {k.id: k for k in service.kinds(session)},
     }
+    ctx["kinds_by_id"] = {k.id: k for k in ctx["kinds"]}
     return render(request, "briefings/office_calendar.html", ctx, block="calendar")
 
 
