@@ -145,7 +145,9 @@ ADMIN = Rule("admin", frozenset({Role.ADMIN}))
 OFFICE = Rule("office", frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON}))
 DEPARTMENT = Rule("department", frozenset({Role.DEPARTMENT}))
 JOURNALIST = Rule("journalist", frozenset({Role.JOURNALIST}))
-RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST)
+# The office and departments: department content (each service narrows it to what they may see).
+STAFF = Rule("staff", frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT}))
+RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST, STAFF)
 
 # Routes that are not FastAPI routes (so cannot depend on a rule) and are public by design.
 PUBLIC_MOUNTS = frozenset({"/static", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -158,3 +160,4 @@ AdminOnly = Annotated[Identity, Depends(ADMIN)]
 OfficeOnly = Annotated[Identity, Depends(OFFICE)]
 DepartmentOnly = Annotated[Identity, Depends(DEPARTMENT)]
 JournalistOnly = Annotated[Identity, Depends(JOURNALIST)]
+StaffOnly = Annotated[Identity, Depends(STAFF)]

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     briefing_horizon_months: int = Field(default=12, ge=12, le=36)
     compliance_ruleset: str = ""  # empty: the default in app/briefings/data/compliance.toml
 
+    # Uploads of department content: cap per file, files per request (the body limit follows).
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    upload_max_files: int = Field(default=10, ge=1, le=50)
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import N_, Msg, gettext
+from app.i18n import N_, Msg, gettext, human_size
 
 log = logging.getLogger("pressdesk")
 
@@ -92,8 +92,23 @@ class ValidationFailed(AppError):
 class PayloadTooLarge(StarletteHTTPException):
     """Raised while the body is read; an HTTPException so FastAPI passes it through."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         super().__init__(status_code=413)
+        self.limit = limit
+
+
+class FileTooLarge(AppError):
+    """One uploaded file is over the size cap; nothing of the upload was kept."""
+
+    status = 413
+    title = N_("The upload is too large")
+
+
+class UnsupportedFile(AppError):
+    """An uploaded file's content is not one of the accepted types; nothing was kept."""
+
+    status = 415
+    title = N_("This type of file is not accepted")
 
 
 TITLES: dict[int, str] = {
@@ -253,7 +268,18 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_page(request, exc.status_code, headers=getattr(exc, "headers", None))
+        limit = getattr(exc, "limit", None)
+        detail = (
+            Msg(
+                "The request is larger than this site accepts (at most %(size)s). Send smaller files or fewer at once.",
+                {"size": human_size(limit)},
+            )
+            if limit
+            else None
+        )
+        return error_page(
+            request, exc.status_code, detail=detail, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
+from app.i18n import Msg
+
 
 def parse_date(value: str | None) -> date | None:
     """A date from <input type=date> (YYYY-MM-DD) or typed as DD/MM/YYYY; None if unreadable."""
@@ -54,3 +56,15 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def check_text(
+    value: str, name: str, limit: int, errors: dict[str, Msg], required: Msg | None = None
+) -> str:
+    """Trim a text field; note in `errors` when it is missing (if required) or too long."""
+    value = value.strip()
+    if required and not value:
+        errors[name] = required
+    elif len(value) > limit:
+        errors[name] = Msg("Use at most %(n)s characters.", {"n": limit})
+    return value

@@ -62,3 +62,16 @@ def ngettext(locale: str, singular: str, plural: str, n: int, **params: Any) -> 
 
 def pick_locale(cookie_value: str | None, supported: tuple[str, ...], default: str) -> str:
     return cookie_value if cookie_value in supported else default
+
+
+def human_size(n: int) -> str:
+    """A byte count as people read it: 25 MB, 1.5 MB, 300 KB."""
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= size:
+            value = n / size
+            return (
+                f"{value:.0f} {unit}"
+                if value >= 10 or value == int(value)
+                else f"{value:.1f} {unit}"
+            )
+    return f"{n} B"

@@ -17,6 +17,9 @@ from app.briefings import feeds as briefings_feeds
 from app.briefings import public as briefings_public
 from app.briefings import routes as briefings_routes
 from app.config import Settings, get_settings
+from app.content import api as content_api
+from app.content import pack as content_pack
+from app.content import routes as content_routes
 from app.db import make_engine
 from app.errors import install_handlers
 from app.holidays import routes as holidays_routes
@@ -59,7 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = create_env(settings)
 
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        upload_max_bytes=settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024,
+        upload_suffix="/attachments",
+    )
     install_handlers(app)
 
     for router in (
@@ -71,9 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         briefings_routes.router,
         briefings_feeds.router,  # before the public pages: /briefings/{id}.ics
         briefings_public.router,
+        content_routes.router,
+        content_pack.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,
+        content_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

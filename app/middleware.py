@@ -87,27 +87,34 @@ class BodyLimitMiddleware:
     The error is raised when the route reads the body, so the normal error pages answer.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_max_bytes: int = 0, upload_suffix: str = ""
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Upload routes (paths ending in `upload_suffix`) take several files of the upload cap.
+        self.upload_max_bytes = max(upload_max_bytes, max_bytes)
+        self.upload_suffix = upload_suffix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        is_upload = bool(self.upload_suffix) and scope["path"].endswith(self.upload_suffix)
+        limit = self.upload_max_bytes if is_upload else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        too_big = declared is not None and declared.isdigit() and int(declared) > self.max_bytes
+        too_big = declared is not None and declared.isdigit() and int(declared) > limit
         seen = 0
 
         async def limited_receive() -> Message:
             nonlocal seen
             if too_big:
-                raise PayloadTooLarge()
+                raise PayloadTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise PayloadTooLarge()
+                if seen > limit:
+                    raise PayloadTooLarge(limit)
             return message
 
         await self.app(scope, limited_receive, send)

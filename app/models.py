@@ -11,11 +11,19 @@ from app.briefings.models import (
     BriefingSeries,
     SeriesInvitee,
 )
+from app.content.models import (
+    Attachment,
+    CallRecipient,
+    ContentCall,
+    Submission,
+    SubmissionVersion,
+)
 from app.holidays.models import CalendarDay
 from app.orgs.models import Organisation, OrganisationName
 
 __all__ = [
     "AgendaItem",
+    "Attachment",
     "AuditEvent",
     "Briefing",
     "BriefingChange",
@@ -23,10 +31,14 @@ __all__ = [
     "BriefingKind",
     "BriefingSeries",
     "CalendarDay",
+    "CallRecipient",
+    "ContentCall",
     "LoginThrottle",
     "Organisation",
     "OrganisationName",
     "SeriesInvitee",
+    "Submission",
+    "SubmissionVersion",
     "User",
     "UserSession",
 ]

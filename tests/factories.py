@@ -121,3 +121,64 @@ def make_briefing(
     session.add(briefing)
     session.commit()
     return briefing
+
+
+# --- Department content -----------------------------------------------------------------------
+
+# The smallest well-formed PDF with one line of text: `filetype` sees a PDF, pypdf reads it.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 20 60 Td (Talking points) Tj ET\nendstream\nendobj\n"
+    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def make_call(
+    session: Session,
+    *,
+    briefing: Briefing | None = None,
+    orgs: list[Organisation] | None = None,
+    deadline_in: timedelta = timedelta(days=3),
+    **over: Any,
+) -> Any:
+    """An open call for content (deadline `deadline_in` from now) to `orgs`."""
+    from app.content.models import CallRecipient, ContentCall
+
+    briefing = briefing or make_briefing(session, days_ahead=10)
+    call = ContentCall(
+        briefing_id=briefing.id,
+        deadline=over.pop("deadline", utcnow() + deadline_in),
+        instructions=over.pop("instructions", "Gửi đề cương trước hạn."),
+        **over,
+    )
+    session.add(call)
+    session.flush()
+    for org in orgs or []:
+        session.add(CallRecipient(call_id=call.id, organisation_id=org.id))
+    session.commit()
+    return call
+
+
+def make_submission(session: Session, call: Any, org: Organisation, **over: Any) -> Any:
+    """A submission of `org` for `call`, a draft unless `status` says otherwise."""
+    from app.content.models import Submission
+
+    sub = Submission(
+        call_id=call.id,
+        organisation_id=org.id,
+        title=over.pop("title", f"Nội dung {next(_seq)}"),
+        talking_points=over.pop("talking_points", "- Điểm thứ nhất\n- Điểm thứ hai"),
+        contact_name=over.pop("contact_name", "Cán bộ đầu mối"),
+        **over,
+    )
+    session.add(sub)
+    session.commit()
+    return sub

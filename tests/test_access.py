@@ -72,6 +72,7 @@ ALLOWED: dict[str, set[str]] = {
     "office": {"press_office", "spokesperson"},
     "department": {"department"},
     "journalist": {"journalist"},
+    "staff": {"press_office", "spokesperson", "department"},
 }
 PEOPLE = (
     "anonymous",
@@ -137,6 +138,11 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "day_id": 1,
         "action": "announce",
         "kind_code": "regular_conference",
+        "call_id": 1,
+        "submission_id": 1,
+        "attachment_id": 1,
+        "item_id": 1,
+        "version": 1,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:

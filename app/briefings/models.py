@@ -198,7 +198,7 @@ class BriefingInvitee(SQLModel, table=True):
 
 
 class AgendaItem(SQLModel, table=True):
-    """One point of a briefing's agenda (the submissions feature fills these in)."""
+    """One point of a briefing's agenda: typed by the office or taken from accepted content."""
 
     __tablename__ = "agenda_item"
 
@@ -208,6 +208,7 @@ class AgendaItem(SQLModel, table=True):
     title: str = Field(max_length=500)
     presenter: str = Field(default="", max_length=200)
     minutes: int | None = None
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", unique=True)
 
 
 class BriefingChange(SQLModel, table=True):

@@ -37,6 +37,7 @@ from app.briefings.states import (
     next_status,
 )
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.forms import check_text as _check_text
 from app.holidays.service import WorkCalendar, work_calendar
 from app.i18n import Msg
 from app.orgs import service as orgs
@@ -288,17 +289,6 @@ def _check_url(url: str, errors: dict[str, Msg], name: str = "online_url") -> st
         if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
             errors[name] = Msg("Enter a full web address starting with https://")
     return url
-
-
-def _check_text(
-    value: str, name: str, limit: int, errors: dict[str, Msg], required: Msg | None = None
-) -> str:
-    value = value.strip()
-    if required and not value:
-        errors[name] = required
-    elif len(value) > limit:
-        errors[name] = Msg("Use at most %(n)s characters.", {"n": limit})
-    return value
 
 
 def _check_orgs(session: Session, ids: list[int], errors: dict[str, Msg], name: str) -> list[int]:
