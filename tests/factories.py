@@ -125,16 +125,14 @@ def make_briefing(
 
 # --- Department content -----------------------------------------------------------------------
 
-# The smallest well-formed PDF with one line of text: `filetype` sees a PDF, pypdf reads it.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R"
-    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-    b"4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 20 60 Td (Talking points) Tj ET\nendstream\nendobj\n"
-    b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+@lru_cache(maxsize=16)
+def pdf_bytes(text: str = "Đề cương: Talking points") -> bytes:
+    """A real one-page PDF with `text` on it (made by WeasyPrint, read back by pypdf)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=f"<p style='font-family: DejaVu Sans'>{text}</p>").write_pdf())
+
+
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
