@@ -16,6 +16,7 @@ from jinja2_fragments import render_block
 
 from app import i18n
 from app.config import PROJECT_ROOT, Settings
+from app.markdown import render_markdown
 from app.timeutil import format_date, format_datetime, format_time, to_local
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -75,6 +76,8 @@ def create_env(settings: Settings, directory: Path = TEMPLATE_DIR) -> Environmen
         (i.id, i.name(locale)) for i in items
     ]
     env.filters["time"] = format_time
+    env.filters["markdown"] = render_markdown
+    env.filters["filesize"] = i18n.human_size
     env.filters["localdate"] = lambda value: to_local(value).date() if value else None
     env.filters["date_month"] = lambda value: to_local(value).strftime("%Y-%m") if value else ""
     env.globals["static_url"] = static_url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.access import ADMIN, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
+from app.access import ADMIN, DEPARTMENT, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
 from app.i18n import N_
 
 
@@ -22,6 +22,7 @@ MENU = (
     MenuItem(N_("Briefings"), "/briefings", PUBLIC),
     MenuItem(N_("Briefing calendar"), "/office/briefings", OFFICE),
     MenuItem(N_("Journalists"), "/office/journalists", OFFICE),
+    MenuItem(N_("Calls for content"), "/dept/calls", DEPARTMENT),
     MenuItem(N_("Organisations"), "/admin/organisations", ADMIN),
     MenuItem(N_("Users"), "/admin/users", ADMIN),
     MenuItem(N_("Holidays"), "/admin/holidays", ADMIN),

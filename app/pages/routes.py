@@ -15,6 +15,8 @@ from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role
 from app.briefings import service as briefings
 from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
 from app.briefings.routes import compliance_warnings
+from app.content import service as content
+from app.content.models import SUBMISSION_STATUS_LABELS
 from app.db import SessionDep
 from app.forms import safe_next
 from app.middleware import queue_cookie
@@ -46,10 +48,18 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
         )
     else:
         upcoming = briefings.public_list(session, upcoming=True, limit=5)[0]
+    calls = (
+        content.calls(session, actor=identity.actor, open_only=True)
+        if office or (user.role == Role.DEPARTMENT)
+        else []
+    )
     return render(
         request,
         "pages/dashboard.html",
         {
+            "calls": calls,
+            "now": utcnow(),
+            "submission_labels": SUBMISSION_STATUS_LABELS,
             "org": org,
             "role_labels": ROLE_LABELS,
             "status_labels": STATUS_LABELS,
