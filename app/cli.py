@@ -43,7 +43,8 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     with _session() as session:
         result = seed_demo(session, settings)
     print(
-        f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}"
+        f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}; "
+        f"department submissions added: {result.submissions_added}"
     )
     if result.created:
         print("\nDemo accounts (the passwords are shown only this once):")

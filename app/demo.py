@@ -21,6 +21,7 @@ from app.briefings.models import Briefing, BriefingStatus
 from app.briefings.recurrence import RuleForm
 from app.briefings.states import Action
 from app.config import Settings
+from app.content.demo import seed_content
 from app.orgs import service as orgs
 from app.timeutil import local_today, to_local
 
@@ -71,6 +72,7 @@ DEMO_ACCOUNTS = (
 class SeedResult:
     organisations_added: int
     briefings_added: int
+    submissions_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
 
@@ -106,7 +108,8 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         session.add(user)
         session.commit()
         created.append((demo, password))
-    return SeedResult(added, seed_briefings(session, settings, actor), created, existing)
+    made = seed_briefings(session, settings, actor)
+    return SeedResult(added, made, seed_content(session, settings), created, existing)
 
 
 def _org_ids(session: Session, *codes: str) -> list[int]:

@@ -56,7 +56,8 @@ CONTENT_FIELDS = (
 
 
 def is_office(actor: Actor) -> bool:
-    return actor.role in OFFICE_ROLES
+    """The press office, the spokesperson, or a system process (CLI, demo) acting for them."""
+    return actor.role in OFFICE_ROLES or (actor.role or "").startswith("system:")
 
 
 def _department_org(actor: Actor) -> int | None:
