@@ -590,9 +590,9 @@ def add_attachments(
             )
             for p in pending
         ]
+        # The submission row is left alone: files do not clash with text being edited in an
+        # open form (its revision stays valid), and a submitted version lists the files then.
         session.add_all(rows)
-        sub.updated_at = utcnow()
-        session.add(sub)  # raises the revision: an open form learns that files changed
         session.flush()
         for row in rows:
             audit.record(
@@ -620,8 +620,7 @@ def remove_attachment(
     if sub.status not in states.EDITABLE:
         raise Conflict(_not_now(sub))
     att.removed_at = utcnow()
-    sub.updated_at = utcnow()
-    session.add_all([att, sub])
+    session.add(att)
     audit.record(session, actor, "attachment.removed", att, att.filename)
     session.commit()
 
