@@ -1,5 +1,322 @@
-"""Placeholder."""
+"""The briefing pack: one document for the spokesperson with the cover, the agenda and every
+piece of accepted content (talking points, key figures, anticipated questions, files), as a
+print-friendly page, as a PDF (WeasyPrint) and as a ZIP of the attached files."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from tempfile import SpooledTemporaryFile
+from typing import IO, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from jinja2 import Environment
+from jinja2_fragments import render_block
+from markupsafe import Markup
+from sqlmodel import Session, col, select
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from app.access import OfficeOnly
+from app.briefings import service as briefings
+from app.briefings.models import AgendaItem, Briefing, BriefingKind
+from app.content import agenda as agenda_service
+from app.content import service
+from app.content.models import Attachment, ContentCall, Submission, SubmissionStatus
+from app.db import SessionDep
+from app.i18n import Msg, human_size
+from app.markdown import render_markdown
+from app.orgs import service as orgs
+from app.orgs.models import OrgView
+from app.storage import clean_filename, content_disposition, path_of
+from app.templating import base_context, render, request_locale
+from app.timeutil import to_local
+
+router = APIRouter(include_in_schema=False)
+
+IN_PACK = (SubmissionStatus.ACCEPTED, SubmissionStatus.INCLUDED)
+TEMPLATE = "content/pack.html"
+PDF_TEMPLATE = "content/pack_pdf.html"
+MISSING_NOTE = "THIEU-TEP.txt"
+CHUNK = 1024 * 1024
+SPOOL_MAX = 16 * 1024 * 1024  # a ZIP up to this size stays in memory, a larger one on disk
+
+
+# --- What the pack holds ---------------------------------------------------------------------
+
+
+@dataclass
+class PackEntry:
+    """One organisation's accepted content, numbered in the order of the pack."""
+
+    number: int
+    submission: Submission
+    organisation: OrgView
+    talking_points: Markup
+    attachments: list[Attachment] = field(default_factory=list)
+    agenda_item: AgendaItem | None = None
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation.name_vi
+
+    @property
+    def qa(self) -> list[dict[str, str]]:
+        return [
+            {"question": str(p.get("question", "")), "answer": str(p.get("answer", ""))}
+            for p in self.submission.qa or []
+            if isinstance(p, dict) and (p.get("question") or p.get("answer"))
+        ]
+
+    @property
+    def files(self) -> list[PackFile]:
+        return [PackFile(self, a) for a in self.attachments]
+
+    @property
+    def folder(self) -> str:
+        """The entry's folder in the ZIP: `01-SOTTTT`."""
+        code = unicodedata.normalize("NFKD", self.organisation.code.replace("đ", "d"))
+        label = re.sub(r"[^0-9A-Za-z_-]+", "-", code.replace("Đ", "D")).strip("-")[:32]
+        return f"{self.number:02d}-{label or self.organisation.id}"
+
+
+@dataclass
+class PackFile:
+    """An attachment with the entry it belongs to, for the list of files."""
+
+    entry: PackEntry
+    attachment: Attachment
+
+    @property
+    def size_label(self) -> str:
+        return human_size(self.attachment.size)
+
+
+def _organisations(session: Session, ids: set[int]) -> dict[int, OrgView]:
+    """The organisations by id with today's name: two queries for all, one lookup for a body
+    that the list leaves out (not yet in force)."""
+    if not ids:
+        return {}
+    found = {o.id: o for o in orgs.list_organisations(session, include_retired=True) if o.id in ids}
+    for missing in ids - found.keys():
+        found[missing] = orgs.get(session, missing)
+    return found
+
+
+def _accepted(session: Session, call: ContentCall | None) -> list[Submission]:
+    if call is None:
+        return []
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.call_id == call.id)
+            .where(col(Submission.status).in_([s.value for s in IN_PACK]))
+            .order_by(col(Submission.submitted_at), col(Submission.id))
+        ).all()
+    )
+
+
+def pack_data(session: Session, briefing_id: int) -> dict[str, Any]:
+    """Everything the pack shows, in a fixed number of queries: the briefing and its kind, the
+    agenda in order with its total, and the accepted content (agenda order first, then the other
+    accepted content in the order it was sent) with organisations and current attachments."""
+    briefing: Briefing = briefings.get(session, briefing_id)
+    kind: BriefingKind = briefings.get_kind(session, briefing.kind_id)
+    items = agenda_service.items(session, briefing_id)
+    call = service.call_for_briefing(session, briefing_id)
+    subs = _accepted(session, call)
+
+    by_id = {s.id: s for s in subs}
+    item_of: dict[int, AgendaItem] = {}
+    ordered: list[Submission] = []
+    for item in items:
+        sub = by_id.get(item.submission_id) if item.submission_id is not None else None
+        if sub is not None and sub.id not in item_of:
+            item_of[sub.id or 0] = item
+            ordered.append(sub)
+    ordered += [s for s in subs if s.id not in item_of]
+
+    names = _organisations(session, {s.organisation_id for s in ordered})
+    files = service.attachments(session, [s.id or 0 for s in ordered])
+    entries = [
+        PackEntry(
+            number=n,
+            submission=s,
+            organisation=names[s.organisation_id],
+            talking_points=render_markdown(s.talking_points),
+            attachments=files.get(s.id or 0, []),
+            agenda_item=item_of.get(s.id or 0),
+        )
+        for n, s in enumerate(ordered, start=1)
+    ]
+    return {
+        "briefing": briefing,
+        "kind": kind,
+        "venue": briefing.venue,
+        "chair": briefing.chair,
+        "starts_at": briefing.starts_at,
+        "ends_at": briefing.ends_at,
+        "agenda": items,
+        "total_minutes": agenda_service.total_minutes(items),
+        "entry_of_item": {e.agenda_item.id: e for e in entries if e.agenda_item is not None},
+        "call": call,
+        "submissions": entries,
+        "files": [f for e in entries for f in e.files],
+    }
+
+
+def file_stem(briefing_id: int) -> str:
+    return f"tai-lieu-hop-bao-{briefing_id}"
+
+
+# --- The page ----------------------------------------------------------------------------------
+
+
+@router.get("/office/briefings/{briefing_id}/pack")
+def pack_page(
+    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
+) -> Response:
+    return render(request, TEMPLATE, pack_data(session, briefing_id))
+
+
+# --- The PDF -----------------------------------------------------------------------------------
+
+
+def pack_html(env: Environment, context: dict[str, Any]) -> str:
+    """The standalone document WeasyPrint turns into the PDF: the pack block of the page inside
+    a print layout, without the site's header, menu or footer."""
+    body = Markup(render_block(env, TEMPLATE, "pack", context))  # noqa: S704 - autoescaped
+    return env.get_template(PDF_TEMPLATE).render({**context, "body": body})
+
+
+def write_pdf(html: str) -> bytes:
+    """Render without any external resource: no base URL and a fetcher that allows nothing."""
+    from weasyprint import HTML, URLFetcher  # heavy import, only where a PDF is made
+
+    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
+    return bytes(document.write_pdf())
+
+
+def _download_headers(filename: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": content_disposition(filename),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+@router.get("/office/briefings/{briefing_id}/pack.pdf")
+async def pack_pdf(
+    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
+) -> Response:
+    data = await run_in_threadpool(pack_data, session, briefing_id)
+    context = {**base_context(request), **data}
+    html = pack_html(request.app.state.templates, context)
+    pdf = await run_in_threadpool(write_pdf, html)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers=_download_headers(f"{file_stem(briefing_id)}.pdf"),
+    )
+
+
+# --- The ZIP -----------------------------------------------------------------------------------
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """`x.pdf`, then `x (2).pdf`, `x (3).pdf`… (compared without case, as Windows does)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, dot, ext = name, "", ""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem} ({n}){dot}{ext}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def zip_members(entries: list[PackEntry]) -> list[tuple[str, PackEntry, Attachment]]:
+    """The ZIP's member names, one per attachment: `<NN>-<code>/<clean file name>`."""
+    taken: set[str] = set()
+    out = []
+    for e in entries:
+        for att in e.attachments:
+            name = _unique(clean_filename(att.filename), taken)
+            member = f"{e.folder}/{name}"
+            parts = member.split("/")
+            assert len(parts) == 2 and all(p and p not in (".", "..") for p in parts), member
+            out.append((member, e, att))
+    return out
+
+
+def _open_stored(directory: Path, att: Attachment) -> IO[bytes] | None:
+    try:
+        return path_of(directory, att.stored_name).open("rb")
+    except (ValueError, OSError):
+        return None
+
+
+def build_zip(
+    entries: list[PackEntry], directory: Path, locale: str
+) -> SpooledTemporaryFile[bytes]:
+    """All attachments of the pack in one ZIP; a file missing from the store is left out and
+    named in THIEU-TEP.txt instead of failing the download."""
+    spool: SpooledTemporaryFile[bytes] = SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 - closed after streaming
+    missing: list[str] = []
+    try:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for member, entry, att in zip_members(entries):
+                source = _open_stored(directory, att)
+                if source is None:
+                    missing.append(f"{member} ({entry.organisation_name})")
+                    continue
+                info = zipfile.ZipInfo(member, date_time=to_local(att.uploaded_at).timetuple()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with source, archive.open(info, "w") as target:
+                    while chunk := source.read(CHUNK):
+                        target.write(chunk)
+            if missing:
+                head = Msg(
+                    "These files could not be found in the file store and are not in this ZIP file:"
+                ).render(locale)
+                note = "\r\n".join([head, "", *(f"- {m}" for m in missing), ""])
+                archive.writestr(MISSING_NOTE, note.encode("utf-8-sig"))
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _stream(fp: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := fp.read(CHUNK):
+            yield chunk
+    finally:
+        fp.close()
+
+
+@router.get("/office/briefings/{briefing_id}/pack.zip")
+async def pack_zip(
+    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
+) -> Response:
+    data = await run_in_threadpool(pack_data, session, briefing_id)
+    directory = Path(request.app.state.settings.upload_dir)
+    spool = await run_in_threadpool(
+        build_zip, data["submissions"], directory, request_locale(request)
+    )
+    size = spool.tell()
+    spool.seek(0)
+    headers = _download_headers(f"{file_stem(briefing_id)}.zip") | {"Content-Length": str(size)}
+    return StreamingResponse(
+        _stream(spool),
+        media_type="application/zip",
+        headers=headers,
+        background=BackgroundTask(spool.close),
+    )
