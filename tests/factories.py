@@ -125,6 +125,7 @@ def make_briefing(
 
 # --- Department content -----------------------------------------------------------------------
 
+
 @lru_cache(maxsize=16)
 def pdf_bytes(text: str = "Đề cương: Talking points") -> bytes:
     """A real one-page PDF with `text` on it (made by WeasyPrint, read back by pypdf)."""

@@ -189,7 +189,11 @@ def seed_content(session: Session, settings: Settings) -> int:
         )
         if item.outcome == "returned":
             service.act(
-                session, actor=office, submission_id=sub.id, action=Action.RETURN, comment=item.comment
+                session,
+                actor=office,
+                submission_id=sub.id,
+                action=Action.RETURN,
+                comment=item.comment,
             )
         if item.outcome == "included":
             service.act(session, actor=office, submission_id=sub.id, action=Action.ACCEPT)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -277,6 +277,19 @@ def set_call_status(
     return call
 
 
+CLOSED = Msg("The press office has closed this call; it takes no more content.")
+OVER = Msg("This briefing has been held or cancelled; it no longer takes content.")
+
+
+def _check_takes_content(session: Session, call: ContentCall) -> None:
+    """Content is taken while the call is open and the briefing is still going ahead."""
+    if call.status != CallStatus.OPEN:
+        raise Conflict(CLOSED)
+    briefing = session.get(Briefing, call.briefing_id)
+    if briefing is None or briefing.status not in SCHEDULED:
+        raise Conflict(OVER)
+
+
 # --- Submissions: reading ------------------------------------------------------------------------
 
 
@@ -371,8 +384,7 @@ def start_submission(session: Session, *, actor: Actor, call_id: int) -> Submiss
     ).first()
     if existing is not None:
         return existing
-    if call.status != CallStatus.OPEN:
-        raise Conflict(Msg("The press office has closed this call; it takes no more content."))
+    _check_takes_content(session, call)
     sub = Submission(call_id=call_id, organisation_id=org, created_by=actor.user_id)
     session.add(sub)
     try:
@@ -482,6 +494,12 @@ def save(
     return sub
 
 
+def _check_can_edit(sub: Submission, actor: Actor) -> None:
+    """Files are part of the working copy: changed by the department while it may save."""
+    if states.next_status(sub.status, Action.SAVE, _workflow_actor(actor)) is None:
+        raise Conflict(_not_now(sub))
+
+
 def _not_now(sub: Submission) -> Msg:
     if sub.status in (SubmissionStatus.ACCEPTED, SubmissionStatus.INCLUDED):
         return Msg("This submission has been accepted and is locked.")
@@ -493,8 +511,7 @@ def _not_now(sub: Submission) -> Msg:
 def _submit(session: Session, actor: Actor, sub: Submission) -> None:
     call = session.get(ContentCall, sub.call_id)
     assert call is not None
-    if call.status != CallStatus.OPEN:
-        raise Conflict(Msg("The press office has closed this call; it takes no more content."))
+    _check_takes_content(session, call)
     now = utcnow()
     late = now > call.deadline
     sub.versions += 1
@@ -539,8 +556,8 @@ def act(
         sub.office_comment = comment
     if action == Action.REOPEN:
         call = session.get(ContentCall, sub.call_id)
-        if call is None or call.status != CallStatus.OPEN:
-            raise Conflict(Msg("The press office has closed this call; it takes no more content."))
+        assert call is not None
+        _check_takes_content(session, call)
     sub.status = new_status
     sub.updated_at = utcnow()
     session.add(sub)
@@ -565,8 +582,7 @@ def add_attachments(
     """Store several files at once, all or nothing: a refused or broken file keeps none of them
     (no file on disk, no row)."""
     sub = get_submission(session, submission_id, actor=actor)
-    if sub.status not in states.EDITABLE:
-        raise Conflict(_not_now(sub))
+    _check_can_edit(sub, actor)
     files = [(name, fp) for name, fp in files if name]
     if not files:
         raise ValidationFailed({"files": Msg("Choose one or more files to upload.")})
@@ -617,8 +633,7 @@ def remove_attachment(
     att = session.get(Attachment, attachment_id)
     if att is None or att.submission_id != sub.id or att.removed_at is not None:
         raise NotFound()
-    if sub.status not in states.EDITABLE:
-        raise Conflict(_not_now(sub))
+    _check_can_edit(sub, actor)
     att.removed_at = utcnow()
     session.add(att)
     audit.record(session, actor, "attachment.removed", att, att.filename)
@@ -678,14 +693,3 @@ def board_counts(rows: list[BoardRow]) -> dict[str, int]:
     counts["late"] = sum(r.late for r in rows)
     counts["overdue"] = sum(r.overdue for r in rows)
     return counts
-
-
-def open_call_count(session: Session, organisation_id: int) -> int:
-    """How many open calls wait for an organisation (for its dashboard)."""
-    return session.exec(
-        select(func.count())
-        .select_from(ContentCall)
-        .join(CallRecipient, col(CallRecipient.call_id) == ContentCall.id)
-        .where(CallRecipient.organisation_id == organisation_id)
-        .where(ContentCall.status == CallStatus.OPEN)
-    ).one()
