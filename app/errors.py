@@ -97,6 +97,13 @@ class PayloadTooLarge(StarletteHTTPException):
         self.limit = limit
 
 
+class IncompleteUpload(StarletteHTTPException):
+    """A multipart body that stopped before its closing boundary (a broken upload)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=400)
+
+
 class FileTooLarge(AppError):
     """One uploaded file is over the size cap; nothing of the upload was kept."""
 

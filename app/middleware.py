@@ -9,7 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PayloadTooLarge
+from app.errors import IncompleteUpload, PayloadTooLarge
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -81,6 +81,18 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def _closing_boundary(content_type: bytes) -> bytes | None:
+    """`--boundary--` of a multipart/form-data body, or None for other bodies."""
+    value = content_type.decode("latin-1")
+    if not value.lower().startswith("multipart/form-data"):
+        return None
+    for part in value.split(";")[1:]:
+        name, _, boundary = part.strip().partition("=")
+        if name.lower() == "boundary" and boundary:
+            return b"--" + boundary.strip('"').encode("latin-1") + b"--"
+    return None
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over the limit, by Content-Length or by counting the stream.
 
@@ -102,19 +114,29 @@ class BodyLimitMiddleware:
             return
         is_upload = bool(self.upload_suffix) and scope["path"].endswith(self.upload_suffix)
         limit = self.upload_max_bytes if is_upload else self.max_bytes
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
         too_big = declared is not None and declared.isdigit() and int(declared) > limit
+        closing = _closing_boundary(headers.get(b"content-type", b"")) if is_upload else None
         seen = 0
+        tail = b""
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, tail
             if too_big:
                 raise PayloadTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
+                body = message.get("body", b"")
+                seen += len(body)
                 if seen > limit:
                     raise PayloadTooLarge(limit)
+                if closing is not None:
+                    # python-multipart returns the parts it completed even when the body stops
+                    # early; an upload must end with its closing boundary or nothing is kept.
+                    tail = (tail + body)[-(len(closing) + 8) :]
+                    if not message.get("more_body", False) and closing not in tail:
+                        raise IncompleteUpload()
             return message
 
         await self.app(scope, limited_receive, send)
