@@ -44,10 +44,11 @@ def clean_filename(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[\\/]", name)[-1]
     name = _UNSAFE.sub("", name)
-    name = " ".join(name.split()).strip(" .")
+    name = " ".join(name.split()).rstrip(" .")
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
+    stem = stem.strip(" .")  # no hidden files, no names made only of dots
     ext = ext[:10]
     room = MAX_NAME - (len(ext) + 1 if ext else 0)
     stem = stem[:room].rstrip(" .")

@@ -11,7 +11,7 @@ from app.briefings import service as briefings
 from app.briefings.models import AgendaItem
 from app.content import states
 from app.content.models import ContentCall, Submission, SubmissionStatus
-from app.content.service import get_submission
+from app.content.service import get_submission, workflow_actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.forms import check_text
 from app.i18n import Msg
@@ -62,7 +62,7 @@ def add(
         call = session.get(ContentCall, sub.call_id)
         if call is None or call.briefing_id != briefing_id:
             raise NotFound()
-        target = states.next_status(sub.status, states.Action.INCLUDE, states.Actor.OFFICE)
+        target = states.next_status(sub.status, states.Action.INCLUDE, workflow_actor(actor))
         if target is None:
             raise Conflict(Msg("Only accepted content can be added to the agenda."))
         title = title.strip() or sub.title

@@ -239,7 +239,7 @@ def submission_page(
     old = a if a in by_number else new - 1
     if old in by_number and new in by_number and old != new:
         ctx["compare"] = (old, new, diff.compare(by_number[old].content, by_number[new].content))
-    if service.is_office(identity.actor) is False and sub.status in states.EDITABLE and latest:
+    if not service.is_office(identity.actor) and sub.status in states.EDITABLE and latest:
         # The department sees what it has changed since it last sent the content.
         ctx["draft_changes"] = diff.compare(
             by_number[latest].content, service.snapshot(session, sub)
@@ -356,15 +356,11 @@ def _edit_page(
     )
 
 
-def _editable(session: Session, submission_id: int, identity: Identity) -> Submission:
-    return service.get_submission(session, submission_id, actor=identity.actor)
-
-
 @router.get("/submissions/{submission_id:int}/edit")
 def edit_page(
     request: Request, submission_id: int, identity: DepartmentOnly, session: SessionDep
 ) -> Response:
-    sub = _editable(session, submission_id, identity)
+    sub = service.get_submission(session, submission_id, actor=identity.actor)
     if sub.status not in states.EDITABLE:
         return redirect(request, f"/submissions/{submission_id}")
     return _edit_page(request, session, sub, identity, _form_of(sub))
@@ -395,16 +391,14 @@ async def edit_submit(
             submit=submit,
         )
     except ValidationFailed as exc:
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(request, session, sub, identity, form, errors=exc.errors, status_code=422)
     except Conflict as exc:
         # Someone saved in the meantime (or the office acted): give the text back, lose nothing.
         session.rollback()
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         errors = {"form": exc.detail or Msg(exc.title)}
-        if sub.status not in states.EDITABLE:
-            return _edit_page(request, session, sub, identity, form, errors=errors, status_code=409)
-        form["revision"] = sub.revision
+        form["revision"] = sub.revision  # a deliberate second save may now go through
         return _edit_page(request, session, sub, identity, form, errors=errors, status_code=409)
     flash(request, Msg(states.ACTION_DONE[states.Action.SUBMIT if submit else states.Action.SAVE]))
     if submit:
@@ -430,13 +424,13 @@ async def upload(
             max_files=settings.upload_max_files,
         )
     except ValidationFailed as exc:
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(
             request, session, sub, identity, _form_of(sub), errors=exc.errors, status_code=422
         )
     except (FileTooLarge, UnsupportedFile) as exc:
         # 413 / 415, with the form back and the reason beside the file field; nothing was kept.
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         errors = {"files": exc.detail or Msg(exc.title)}
         return _edit_page(
             request, session, sub, identity, _form_of(sub), errors=errors, status_code=exc.status
@@ -445,7 +439,7 @@ async def upload(
         for f in uploads:
             await f.close()
     if is_fragment_request(request):
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(request, session, sub, identity, _form_of(sub))
     flash(request, Msg("%(n)s file(s) uploaded.", {"n": len(added)}))
     return redirect(request, f"/submissions/{submission_id}/edit#files")
@@ -463,7 +457,7 @@ def remove_file(
         session, actor=identity.actor, submission_id=submission_id, attachment_id=attachment_id
     )
     if is_fragment_request(request):
-        sub = _editable(session, submission_id, identity)
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(request, session, sub, identity, _form_of(sub))
     flash(request, Msg("The file has been removed from the submission."))
     return redirect(request, f"/submissions/{submission_id}/edit#files")

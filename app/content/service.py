@@ -64,7 +64,7 @@ def _department_org(actor: Actor) -> int | None:
     return actor.organisation_id if actor.role == Role.DEPARTMENT.value else None
 
 
-def _workflow_actor(actor: Actor) -> states.Actor:
+def workflow_actor(actor: Actor) -> states.Actor:
     return states.Actor.OFFICE if is_office(actor) else states.Actor.DEPARTMENT
 
 
@@ -471,10 +471,14 @@ def save(
     sub = get_submission(session, submission_id, actor=actor)
     _check_revision(sub, expected_revision)
     action = Action.SUBMIT if submit else Action.SAVE
-    new_status = states.next_status(sub.status, action, _workflow_actor(actor))
+    new_status = states.next_status(sub.status, action, workflow_actor(actor))
     if new_status is None:
         raise Conflict(_not_now(sub))
     _validate_content(data, submitting=submit)
+    if submit:  # checked before the row changes, so a refused submit leaves nothing to save
+        call = session.get(ContentCall, sub.call_id)
+        assert call is not None
+        _check_takes_content(session, call)
     for name in CONTENT_FIELDS:
         setattr(sub, name, getattr(data, name))
     sub.updated_at = utcnow()
@@ -496,7 +500,7 @@ def save(
 
 def _check_can_edit(sub: Submission, actor: Actor) -> None:
     """Files are part of the working copy: changed by the department while it may save."""
-    if states.next_status(sub.status, Action.SAVE, _workflow_actor(actor)) is None:
+    if states.next_status(sub.status, Action.SAVE, workflow_actor(actor)) is None:
         raise Conflict(_not_now(sub))
 
 
@@ -511,13 +515,13 @@ def _not_now(sub: Submission) -> Msg:
 def _submit(session: Session, actor: Actor, sub: Submission) -> None:
     call = session.get(ContentCall, sub.call_id)
     assert call is not None
-    _check_takes_content(session, call)
     now = utcnow()
     late = now > call.deadline
+    if sub.versions == 0:  # late means first sent after the deadline (not a late return)
+        sub.late = late
     sub.versions += 1
     sub.status = SubmissionStatus.SUBMITTED
     sub.submitted_at = now
-    sub.late = sub.late or late
     session.add(
         SubmissionVersion(
             submission_id=sub.id or 0,
@@ -544,7 +548,7 @@ def act(
         raise NotFound()  # these go through save() and the agenda
     sub = get_submission(session, submission_id, actor=actor)
     _check_revision(sub, expected_revision)
-    new_status = states.next_status(sub.status, action, _workflow_actor(actor))
+    new_status = states.next_status(sub.status, action, workflow_actor(actor))
     if new_status is None:
         raise Conflict(_not_now(sub))
     comment = comment.strip()
