@@ -34,6 +34,12 @@ from app.templating import is_fragment_request, redirect, render
 from app.timeutil import to_local, utcnow
 
 router = APIRouter(include_in_schema=False)
+SAVE, SUBMIT, INCLUDE, EXCLUDE = (
+    states.Action.SAVE,
+    states.Action.SUBMIT,
+    states.Action.INCLUDE,
+    states.Action.EXCLUDE,
+)
 Text = Annotated[str, Form()]
 BOARD_LABELS = {
     "nothing": Msg("Nothing yet"),
@@ -213,7 +219,8 @@ def _submission_context(session: Session, sub: Submission, identity: Identity) -
         "actions": [
             a
             for a in states.allowed_actions(sub.status, who)
-            if a not in (states.Action.SAVE, states.Action.SUBMIT, states.Action.INCLUDE)
+            # saving and submitting are the edit form's; the agenda page includes and excludes
+            if a not in (SAVE, SUBMIT, INCLUDE, EXCLUDE)
         ],
         "editable": who == states.Actor.DEPARTMENT and sub.status in states.EDITABLE,
         "errors": {},

@@ -1517,3 +1517,52 @@ def test_script_typed_anywhere_is_never_sent_back_unescaped(db: Session, new_web
     assert value_of(pages["edit"].text, "f-title") == SCRIPT
     assert value_of(pages["edit"].text, "qa-a-1") == SCRIPT
     assert "<" not in uploaded.filename and ">" not in uploaded.filename
+
+
+# --- Every button offered works ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.PRESS_OFFICE, S.SUBMITTED),
+        (Role.SPOKESPERSON, S.ACCEPTED),
+        (Role.PRESS_OFFICE, S.INCLUDED),
+        (Role.DEPARTMENT, S.DRAFT),
+        (Role.DEPARTMENT, S.SUBMITTED),
+        (Role.DEPARTMENT, S.RETURNED),
+        (Role.DEPARTMENT, S.WITHDRAWN),
+        (Role.DEPARTMENT, S.ACCEPTED),
+    ],
+)
+def test_every_action_button_on_the_submission_page_does_what_it_says(
+    new_web: NewWeb, db: Session, role: Role, status: SubmissionStatus
+) -> None:
+    org = make_org(db)
+    call = make_call(db, orgs=[org])
+    sub = make_submission(db, call, org, status=status, versions=1)
+    person = (
+        browser(new_web, db, role, org=org)
+        if role == Role.DEPARTMENT
+        else browser(new_web, db, role)
+    )
+    page = person.get(f"/submissions/{sub.id}").text
+    actions = re.findall(rf'action="/submissions/{sub.id}/actions/(\w+)"', page)
+    for action in actions:
+        db.expire_all()
+        current = db.get(Submission, sub.id)
+        assert current is not None
+        r = person.post(
+            f"/submissions/{sub.id}/actions/{action}",
+            {"comment": "Bổ sung số liệu.", "revision": str(current.revision)},
+        )
+        assert r.status_code == 303, (action, r.status_code)
+        db.expire_all()
+        current = db.get(Submission, sub.id)
+        assert current is not None and current.status != status, action
+        # Put it back for the next button of the same page.
+        current.status = status
+        db.add(current)
+        db.commit()
+    if status == S.INCLUDED:
+        assert actions == []  # taken off the agenda from the agenda page, not here
