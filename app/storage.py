@@ -157,3 +157,13 @@ def content_disposition(filename: str) -> str:
         .replace("\\", "")
     ) or "download"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download_headers(filename: str) -> dict[str, str]:
+    """Never shown inline: an attachment, not sniffed, and sandboxed if a browser tried."""
+    return {
+        "Content-Disposition": content_disposition(filename),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+        "Cache-Control": "private, no-store",
+    }

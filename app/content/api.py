@@ -37,10 +37,10 @@ from app.content.models import (
     SubmissionPublic,
     SubmissionStatus,
 )
-from app.content.routes import download_headers
 from app.content.states import Action
 from app.db import SessionDep
 from app.errors import NotFound, ValidationFailed, api_locale
+from app.storage import download_headers
 from app.timeutil import to_local
 
 router = APIRouter(prefix="/api/v1")

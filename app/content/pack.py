@@ -33,7 +33,7 @@ from app.i18n import Msg, human_size
 from app.markdown import render_markdown
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
-from app.storage import clean_filename, content_disposition, path_of
+from app.storage import clean_filename, download_headers, path_of
 from app.templating import base_context, render, request_locale
 from app.timeutil import to_local
 
@@ -177,7 +177,7 @@ def file_stem(briefing_id: int) -> str:
 # --- The page ----------------------------------------------------------------------------------
 
 
-@router.get("/office/briefings/{briefing_id}/pack")
+@router.get("/office/briefings/{briefing_id:int}/pack")
 def pack_page(
     request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
 ) -> Response:
@@ -202,15 +202,7 @@ def write_pdf(html: str) -> bytes:
     return bytes(document.write_pdf())
 
 
-def _download_headers(filename: str) -> dict[str, str]:
-    return {
-        "Content-Disposition": content_disposition(filename),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-
-
-@router.get("/office/briefings/{briefing_id}/pack.pdf")
+@router.get("/office/briefings/{briefing_id:int}/pack.pdf")
 async def pack_pdf(
     request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
 ) -> Response:
@@ -221,7 +213,7 @@ async def pack_pdf(
     return Response(
         pdf,
         media_type="application/pdf",
-        headers=_download_headers(f"{file_stem(briefing_id)}.pdf"),
+        headers=download_headers(f"{file_stem(briefing_id)}.pdf"),
     )
 
 
@@ -302,7 +294,7 @@ def _stream(fp: IO[bytes]) -> Iterator[bytes]:
         fp.close()
 
 
-@router.get("/office/briefings/{briefing_id}/pack.zip")
+@router.get("/office/briefings/{briefing_id:int}/pack.zip")
 async def pack_zip(
     request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
 ) -> Response:
@@ -313,7 +305,7 @@ async def pack_zip(
     )
     size = spool.tell()
     spool.seek(0)
-    headers = _download_headers(f"{file_stem(briefing_id)}.zip") | {"Content-Length": str(size)}
+    headers = download_headers(f"{file_stem(briefing_id)}.zip") | {"Content-Length": str(size)}
     return StreamingResponse(
         _stream(spool),
         media_type="application/zip",

@@ -29,7 +29,7 @@ from app.flash import flash
 from app.forms import parse_date, parse_ids, parse_int, parse_time
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.storage import ACCEPT_ATTR, content_disposition
+from app.storage import ACCEPT_ATTR, download_headers
 from app.templating import is_fragment_request, redirect, render
 from app.timeutil import to_local, utcnow
 
@@ -307,16 +307,6 @@ def download(
     if att.submission_id != submission_id:
         raise NotFound()
     return FileResponse(path, media_type=att.content_type, headers=download_headers(att.filename))
-
-
-def download_headers(filename: str) -> dict[str, str]:
-    """Never shown inline: an attachment, not sniffed, and sandboxed if a browser tried."""
-    return {
-        "Content-Disposition": content_disposition(filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox",
-        "Cache-Control": "private, no-store",
-    }
 
 
 # --- The department's form ---------------------------------------------------------------------
