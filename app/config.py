@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     upload_max_files: int = Field(default=10, ge=1, le=50)
 
+    # Journalists' questions: at most `question_rate_limit` per account in the window (then 429);
+    # the same text sent again within `question_duplicate_seconds` is one record.
+    question_rate_limit: int = Field(default=10, ge=1)
+    question_rate_window_minutes: int = Field(default=10, ge=1)
+    question_duplicate_seconds: int = Field(default=60, ge=1)
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

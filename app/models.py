@@ -20,9 +20,11 @@ from app.content.models import (
 )
 from app.holidays.models import CalendarDay
 from app.orgs.models import Organisation, OrganisationName
+from app.questions.models import Answer, Question, QuestionSupport, QuestionTransfer
 
 __all__ = [
     "AgendaItem",
+    "Answer",
     "Attachment",
     "AuditEvent",
     "Briefing",
@@ -36,6 +38,9 @@ __all__ = [
     "LoginThrottle",
     "Organisation",
     "OrganisationName",
+    "Question",
+    "QuestionSupport",
+    "QuestionTransfer",
     "SeriesInvitee",
     "Submission",
     "SubmissionVersion",

@@ -32,6 +32,36 @@ ORG_KIND_LABELS: dict[OrgKind, str] = {
 }
 
 
+class MediaKind(StrEnum):
+    NEWSPAPER = "newspaper"
+    ONLINE = "online"
+    RADIO = "radio"
+    TELEVISION = "television"
+    NEWS_AGENCY = "news_agency"
+
+
+MEDIA_KIND_LABELS: dict[MediaKind, str] = {
+    MediaKind.NEWSPAPER: N_("Newspaper"),
+    MediaKind.ONLINE: N_("Online newspaper"),
+    MediaKind.RADIO: N_("Radio"),
+    MediaKind.TELEVISION: N_("Television"),
+    MediaKind.NEWS_AGENCY: N_("News agency"),
+}
+
+
+class MediaScope(StrEnum):
+    CENTRAL = "central"
+    LOCAL = "local"
+    FOREIGN = "foreign"
+
+
+MEDIA_SCOPE_LABELS: dict[MediaScope, str] = {
+    MediaScope.CENTRAL: N_("Central"),
+    MediaScope.LOCAL: N_("Local"),
+    MediaScope.FOREIGN: N_("Foreign"),
+}
+
+
 class Organisation(SQLModel, table=True):
     """A body that exists from `valid_from` to `valid_to` (inclusive; open if None)."""
 
@@ -40,6 +70,9 @@ class Organisation(SQLModel, table=True):
     kind: OrgKind = Field(sa_type=EnumText(OrgKind), index=True)
     valid_from: date
     valid_to: date | None = None
+    # Press agencies only: what kind of media and whether central, local or foreign.
+    media_kind: MediaKind | None = Field(default=None, sa_type=EnumText(MediaKind))
+    media_scope: MediaScope | None = Field(default=None, sa_type=EnumText(MediaScope))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
