@@ -27,6 +27,11 @@ from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
 from app.pages import routes as pages_routes
+from app.questions import agencies as questions_agencies
+from app.questions import api as questions_api
+from app.questions import journalist as questions_journalist
+from app.questions import live as questions_live
+from app.questions import routes as questions_routes
 from app.templating import STATIC_DIR, create_env
 
 API_DESCRIPTION = """
@@ -81,10 +86,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         briefings_public.router,
         content_routes.router,
         content_pack.router,
+        questions_live.router,
+        questions_routes.router,
+        questions_journalist.router,
+        questions_agencies.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,
         content_api.router,
+        questions_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -129,6 +129,7 @@ def _fill(path: str, ids: dict[str, Any]) -> str:
 def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> None:
     """GET: the allowed get in, the rest are refused. POST: the refused are refused before any change."""
     people = _people(db)
+    agency_id = people["journalist"].organisation_id
     briefing = make_briefing(db, announced=True)
     ids = {
         "user_id": people["journalist"].id,
@@ -143,6 +144,9 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "attachment_id": 1,
         "item_id": 1,
         "version": 1,
+        "question_id": 1,
+        "answer_id": 1,
+        "agency_id": agency_id,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:
