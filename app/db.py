@@ -77,6 +77,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # SQLite's lower() (and so ILIKE) folds ASCII only; "đường" must find "Đường".
+            dbapi_conn.create_function(
+                "lower", 1, lambda v: v.lower() if isinstance(v, str) else v, deterministic=True
+            )
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -136,7 +136,7 @@ def listing(
     if f.organisation_id is not None:
         query = query.where(Question.lead_org_id == f.organisation_id)
     if f.q.strip():
-        query = query.where(col(Question.text).ilike(f"%{f.q.strip()[:200]}%"))
+        query = query.where(col(Question.text).icontains(f.q.strip()[:200], autoescape=True))
     order = col(Question.due_at) if f.overdue else col(Question.received_at).desc()
     return list(session.exec(query.order_by(order, col(Question.id).desc()).limit(limit)).all())
 
@@ -338,8 +338,13 @@ def ask(
 def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     """The office records a question: asked in the room, by phone, e-mail or in writing, by
     someone with or without an account (name and agency)."""
-    briefing = _validate(session, data)
+    _office_only(actor)
     errors: dict[str, Msg] = {}
+    briefing = None
+    try:
+        briefing = _validate(session, data)
+    except ValidationFailed as exc:  # shown together with the checks below
+        errors.update(exc.errors)
     if data.channel is None:
         errors["channel"] = Msg("Choose how the question came in.")
     if not data.asker_name:
@@ -469,6 +474,8 @@ def decline(
         raise ValidationFailed(errors)
     q.status = _step(q, Step.DECLINE)
     q.status_reason = reason
+    if q.live_state in (LiveState.PENDING, LiveState.ALLOWED):
+        q.live_state = LiveState.DISMISSED
     q.updated_at = utcnow()
     session.add(q)
     audit.record(session, actor, "question.declined", q, reason)
@@ -743,6 +750,8 @@ def allow(
 ) -> Question:
     """Let a question be asked, with its wording edited by the moderator if need be."""
     q = _live(session, actor, question_id, briefing_id)
+    if q.live_state not in (LiveState.PENDING, LiveState.ALLOWED, LiveState.DISMISSED):
+        raise Conflict(Msg("This question has already been put to the spokesperson."))
     if text is not None and text.strip() != q.text:
         errors: dict[str, Msg] = {}
         data = QuestionInput(text=text)
@@ -754,8 +763,6 @@ def allow(
             raise ValidationFailed(errors)
         q.original_text = q.original_text or q.text
         q.text = data.text
-    if q.live_state not in (LiveState.PENDING, LiveState.ALLOWED, LiveState.DISMISSED):
-        raise Conflict(Msg("This question has already been put to the spokesperson."))
     q.live_state = LiveState.ALLOWED
     q.updated_at = utcnow()
     session.add(q)
@@ -766,6 +773,8 @@ def allow(
 
 def dismiss(session: Session, *, actor: Actor, briefing_id: int, question_id: int) -> Question:
     q = _live(session, actor, question_id, briefing_id)
+    if q.live_state in (LiveState.CURRENT, LiveState.ANSWERED):
+        raise Conflict(Msg("This question has already been put to the spokesperson."))
     q.live_state = LiveState.DISMISSED
     q.updated_at = utcnow()
     session.add(q)
