@@ -44,7 +44,8 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
         result = seed_demo(session, settings)
     print(
         f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}; "
-        f"department submissions added: {result.submissions_added}"
+        f"department submissions added: {result.submissions_added}; "
+        f"questions added: {result.questions_added}"
     )
     if result.created:
         print("\nDemo accounts (the passwords are shown only this once):")

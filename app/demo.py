@@ -1,4 +1,5 @@
-"""`pressdesk seed-demo`: the Quảng Ninh organisations and one demo account per role.
+"""`pressdesk seed-demo`: the Quảng Ninh organisations and one demo account per role, with
+demo briefings, department content and journalists' questions.
 
 Idempotent: organisations are matched by code and accounts by email, so running it again
 adds only what is missing. Passwords are random and printed once, when an account is made.
@@ -23,6 +24,7 @@ from app.briefings.states import Action
 from app.config import Settings
 from app.content.demo import seed_content
 from app.orgs import service as orgs
+from app.questions.demo import seed_questions
 from app.timeutil import local_today, to_local
 
 DEMO_DOMAIN = "demo.pressdesk.vn"
@@ -73,6 +75,7 @@ class SeedResult:
     organisations_added: int
     briefings_added: int
     submissions_added: int
+    questions_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
 
@@ -109,7 +112,14 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         session.commit()
         created.append((demo, password))
     made = seed_briefings(session, settings, actor)
-    return SeedResult(added, made, seed_content(session, settings), created, existing)
+    return SeedResult(
+        organisations_added=added,
+        briefings_added=made,
+        submissions_added=seed_content(session, settings),
+        questions_added=seed_questions(session, settings),
+        created=created,
+        existing=existing,
+    )
 
 
 def _org_ids(session: Session, *codes: str) -> list[int]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.access import OFFICE, Public
+from app.access import JOURNALIST, OFFICE, Public
 from app.briefings import service
 from app.briefings.models import CHANGE_LABELS, STATUS_LABELS
+from app.briefings.states import SCHEDULED
 from app.db import SessionDep
 from app.orgs import service as orgs
+from app.questions import service as questions
 from app.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -66,13 +68,17 @@ def briefing_page(
             "briefing": briefing,
             "kind": service.get_kind(session, briefing.kind_id),
             "organiser": org_views.get(briefing.organiser_org_id or 0),
+            "org_views": org_views,
             "invitees": [
                 org_views[i] for i in service.invitee_ids(session, briefing.id) if i in org_views
             ],
             "agenda": service.agenda(session, briefing.id),
             "changes": service.changes(session, briefing.id),
+            "qa": questions.public_qa(session, briefing.id),
             "status_labels": STATUS_LABELS,
             "change_labels": CHANGE_LABELS,
             "is_office": OFFICE.permits(identity.user),
+            # A verified journalist may send a question before a briefing still to be held.
+            "can_ask": JOURNALIST.permits(identity.user) and briefing.status in SCHEDULED,
         },
     )

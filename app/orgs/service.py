@@ -13,7 +13,7 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import Msg
-from app.orgs.models import Organisation, OrganisationName, OrgKind, OrgView
+from app.orgs.models import MediaKind, MediaScope, Organisation, OrganisationName, OrgKind, OrgView
 from app.timeutil import local_today
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -117,6 +117,30 @@ def _check_names(name_vi: str, name_en: str, errors: dict[str, Msg]) -> tuple[st
     return name_vi, name_en
 
 
+def _check_code(
+    session: Session, code: str, errors: dict[str, Msg], own_id: int | None = None
+) -> str:
+    code = code.strip().upper()
+    if not CODE_RE.match(code):
+        errors["code"] = Msg("Use 1 to 32 capital letters, digits, hyphens or underscores.")
+    elif (other := get_by_code(session, code)) is not None and other.id != own_id:
+        errors["code"] = Msg("Another organisation already uses this code.")
+    return code
+
+
+def _check_media(
+    media_kind: str, media_scope: str, errors: dict[str, Msg]
+) -> tuple[MediaKind | None, MediaScope | None]:
+    """A press agency's kind of media and scope (both required for a press agency)."""
+    kind = MediaKind(media_kind) if media_kind in {k.value for k in MediaKind} else None
+    scope = MediaScope(media_scope) if media_scope in {s.value for s in MediaScope} else None
+    if kind is None:
+        errors["media_kind"] = Msg("Choose the kind of media.")
+    if scope is None:
+        errors["media_scope"] = Msg("Choose whether the agency is central, local or foreign.")
+    return kind, scope
+
+
 def create(
     session: Session,
     *,
@@ -126,23 +150,33 @@ def create(
     name_vi: str,
     name_en: str,
     valid_from: date | None,
+    media_kind: str | None = None,
+    media_scope: str | None = None,
 ) -> Organisation:
-    """Add a body with its first name."""
+    """Add a body with its first name (a press agency may come with its kind of media and
+    scope: given one, both are required)."""
     errors: dict[str, Msg] = {}
-    code = code.strip().upper()
-    if not CODE_RE.match(code):
-        errors["code"] = Msg("Use 1 to 32 capital letters, digits, hyphens or underscores.")
-    elif get_by_code(session, code):
-        errors["code"] = Msg("Another organisation already uses this code.")
+    code = _check_code(session, code, errors)
     if kind not in {k.value for k in OrgKind}:
         errors["kind"] = Msg("Choose a kind of organisation.")
     if valid_from is None:
         errors["valid_from"] = Msg("Enter the date it came into being.")
     name_vi, name_en = _check_names(name_vi, name_en, errors)
+    media: tuple[MediaKind | None, MediaScope | None] = (None, None)
+    if media_kind is not None or media_scope is not None:
+        media = _check_media(media_kind or "", media_scope or "", errors)
+        if kind != OrgKind.PRESS_AGENCY.value:
+            errors["media_kind"] = Msg("Only a press agency has a kind of media.")
     if errors:
         raise ValidationFailed(errors)
     assert valid_from is not None
-    org = Organisation(code=code, kind=OrgKind(kind), valid_from=valid_from)
+    org = Organisation(
+        code=code,
+        kind=OrgKind(kind),
+        valid_from=valid_from,
+        media_kind=media[0],
+        media_scope=media[1],
+    )
     session.add(org)
     session.flush()
     assert org.id is not None
@@ -209,6 +243,77 @@ def rename(
     )
     session.commit()
     return new
+
+
+def set_media(
+    session: Session, *, actor: Actor, org_id: int, kind: str, scope: str
+) -> Organisation:
+    """Record a press agency's kind of media and whether it is central, local or foreign."""
+    org = session.get(Organisation, org_id)
+    if org is None or org.kind != OrgKind.PRESS_AGENCY:
+        raise NotFound()
+    errors: dict[str, Msg] = {}
+    media_kind, media_scope = _check_media(kind, scope, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    org.media_kind, org.media_scope = media_kind, media_scope
+    session.add(org)
+    audit.record(session, actor, "organisation.media_set", org, f"{org.code}: {kind}, {scope}")
+    session.commit()
+    return org
+
+
+def update_press_agency(
+    session: Session,
+    *,
+    actor: Actor,
+    org_id: int,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    media_kind: str,
+    media_scope: str,
+) -> Organisation:
+    """Edit a press agency of the registry in one step: its code, its kind of media and scope,
+    and its name. A changed name takes effect today (the current one ends yesterday), so older
+    records keep the name they had; a name that began today is corrected in place."""
+    org = session.get(Organisation, org_id)
+    if org is None or org.kind != OrgKind.PRESS_AGENCY:
+        raise NotFound()
+    if org.valid_to is not None:
+        raise Conflict(Msg("This organisation has been retired."))
+    current = _current_name(session, org)
+    errors: dict[str, Msg] = {}
+    code = _check_code(session, code, errors, own_id=org.id)
+    name_vi, name_en = _check_names(name_vi, name_en, errors)
+    kind, scope = _check_media(media_kind, media_scope, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    changes = []
+    if code != org.code:
+        changes.append(f"code {org.code} → {code}")
+        org.code = code
+    if (kind, scope) != (org.media_kind, org.media_scope):
+        changes.append(f"media {kind}, {scope}")
+        org.media_kind, org.media_scope = kind, scope
+    if (name_vi, name_en) != (current.name_vi, current.name_en):
+        changes.append(f"{current.name_vi} → {name_vi}")
+        today = local_today()
+        if current.valid_from >= today:
+            current.name_vi, current.name_en = name_vi, name_en
+        else:
+            current.valid_to = today - timedelta(days=1)
+            session.add(
+                OrganisationName(
+                    organisation_id=org_id, name_vi=name_vi, name_en=name_en, valid_from=today
+                )
+            )
+        session.add(current)
+    session.add(org)
+    if changes:
+        audit.record(session, actor, "organisation.updated", org, "; ".join(changes))
+    session.commit()
+    return org
 
 
 def retire(session: Session, *, actor: Actor, org_id: int, last_day: date | None) -> Organisation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.access import ADMIN, DEPARTMENT, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
+from app.access import ADMIN, DEPARTMENT, JOURNALIST, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
 from app.i18n import N_
 
 
@@ -20,9 +20,13 @@ MENU = (
     MenuItem(N_("Home"), "/", PUBLIC),
     MenuItem(N_("Dashboard"), "/dashboard", SIGNED_IN),
     MenuItem(N_("Briefings"), "/briefings", PUBLIC),
+    MenuItem(N_("My questions"), "/questions", JOURNALIST),
     MenuItem(N_("Briefing calendar"), "/office/briefings", OFFICE),
+    MenuItem(N_("Questions"), "/office/questions", OFFICE),
     MenuItem(N_("Journalists"), "/office/journalists", OFFICE),
+    MenuItem(N_("Press agencies"), "/office/press-agencies", OFFICE),
     MenuItem(N_("Calls for content"), "/dept/calls", DEPARTMENT),
+    MenuItem(N_("Questions for us"), "/dept/questions", DEPARTMENT),
     MenuItem(N_("Organisations"), "/admin/organisations", ADMIN),
     MenuItem(N_("Users"), "/admin/users", ADMIN),
     MenuItem(N_("Holidays"), "/admin/holidays", ADMIN),

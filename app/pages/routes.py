@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+from sqlmodel import Session
 
-from app.access import OFFICE, Public, SignedIn
+from app.access import JOURNALIST, OFFICE, Public, SignedIn
 from app.accounts import service as accounts
-from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role
+from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User
+from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
 from app.briefings.routes import compliance_warnings
@@ -21,10 +23,15 @@ from app.db import SessionDep
 from app.forms import safe_next
 from app.middleware import queue_cookie
 from app.orgs import service as orgs
+from app.questions import service as questions
+from app.questions.models import OPEN
+from app.questions.models import STATUS_LABELS as QUESTION_STATUS_LABELS
 from app.templating import redirect, render, settings_cookie
 from app.timeutil import utcnow
 
 router = APIRouter(include_in_schema=False)
+COUNT_CAP = 50  # the office's dashboard counts new and overdue questions up to this, then "50+"
+FAR = datetime.max.replace(tzinfo=UTC)
 
 
 @router.get("/")
@@ -67,8 +74,32 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
             "upcoming": upcoming,
             "warnings": compliance_warnings(request, session) if office else [],
             "briefing_labels": BRIEFING_STATUS_LABELS,
-        },
+            "question_labels": QUESTION_STATUS_LABELS,
+            "open_statuses": OPEN,
+            "cap": COUNT_CAP,
+        }
+        | _question_cards(session, identity.actor, user),
     )
+
+
+def _question_cards(session: Session, actor: Actor, user: User) -> dict[str, Any]:
+    """What the question cards show: the office's counts of new and overdue questions, a
+    department's open questions soonest due first, a verified journalist's latest questions."""
+    if OFFICE.permits(user):
+        new = questions.listing(
+            session, actor=actor, filters=questions.Filters(status="new"), limit=COUNT_CAP + 1
+        )
+        overdue = questions.listing(
+            session, actor=actor, filters=questions.Filters(overdue=True), limit=COUNT_CAP + 1
+        )
+        return {"new_questions": len(new), "overdue_questions": len(overdue)}
+    if user.role == Role.DEPARTMENT:
+        rows = [q for q in questions.listing(session, actor=actor) if q.status in OPEN]
+        rows.sort(key=lambda q: (q.due_at or FAR, q.id or 0))
+        return {"assigned_questions": rows[:6]}
+    if JOURNALIST.permits(user):
+        return {"my_questions": questions.listing(session, actor=actor, limit=5)}
+    return {}
 
 
 @router.post("/language")

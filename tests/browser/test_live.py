@@ -1,0 +1,125 @@
+"""Browser test of the live briefing: a journalist sends a question from a phone in the room,
+the moderator's screen (already open) shows it within seconds without being reloaded, the
+moderator shortens it, allows it and presses "Next question", and the room's display shows it.
+
+Elements are found by their ids, classes and data attributes (the texts are translated later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from app.accounts.models import Role
+from app.orgs.models import OrgKind
+from app.timeutil import utcnow
+from tests.browser.conftest import LiveServer
+from tests.browser.test_roles import PHONE, sign_in, watch_console
+from tests.factories import make_briefing, make_org, make_user
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Xin hỏi: tiến độ giải phóng mặt bằng cao tốc Vân Đồn – Móng Cái đến nay ra sao ạ?"
+SHORTENED = "Tiến độ giải phóng mặt bằng cao tốc Vân Đồn – Móng Cái?"
+SECOND = "Giá vé tham quan vịnh Hạ Long năm tới có tăng không?"
+SEEN_WITHIN = 6000  # ms: the moderator's queue polls every 2 seconds
+
+
+def test_a_question_sent_from_a_phone_reaches_the_moderator_and_the_room_display(
+    page: Page, live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    with live_server.session() as db:
+        agency = make_org(
+            db, kind=OrgKind.PRESS_AGENCY, name_vi="Báo Quảng Ninh", name_en="Quang Ninh Newspaper"
+        )
+        now = utcnow()
+        briefing = make_briefing(
+            db,
+            announced=True,
+            starts_at=now - timedelta(minutes=5),
+            ends_at=now + timedelta(minutes=85),
+        )
+        office = make_user(db, Role.PRESS_OFFICE)
+        journalist = make_user(
+            db, Role.JOURNALIST, org=agency, full_name="Nguyễn Văn An", press_card_number="QN-1"
+        )
+        briefing_id, office_email, journalist_email = briefing.id, office.email, journalist.email
+    moderator_url = f"/office/briefings/{briefing_id}/live"
+    problems = watch_console(page)
+
+    # The moderator opens the live screen; nothing is waiting yet.
+    sign_in(page, office_email)
+    expect(page).to_have_url(f"{live_server.url}/dashboard")
+    page.goto(moderator_url)
+    queue = page.locator("#live-queue")
+    expect(queue.locator(".live-item")).to_have_count(0)
+    page.evaluate("window.__marker = 1")  # gone if the page were loaded again
+
+    # The room's display, on the room's computer (nobody signed in): waiting.
+    display = new_context(base_url=live_server.url).new_page()
+    display.goto(f"/briefings/{briefing_id}/display")
+    expect(display.locator(".display-waiting")).to_be_visible()
+    expect(display.locator(".site-header")).to_have_count(0)
+    display.evaluate("window.__marker = 1")
+
+    # A journalist in the room sends a question from a phone.
+    phone = new_context(base_url=live_server.url, viewport=PHONE).new_page()
+    sign_in(phone, journalist_email)
+    expect(phone).to_have_url(f"{live_server.url}/dashboard")
+    phone.goto(f"/briefings/{briefing_id}/live")
+    phone.locator("#f-text").fill(QUESTION)
+    phone.locator("#live-send").click()
+    expect(phone.locator("#live-ask .live-notice")).to_be_visible()
+    expect(phone.locator("#f-text")).to_have_value("")
+    mine = phone.locator("#live-mine .live-mine-item")
+    expect(mine).to_have_count(1)
+    expect(mine.first).to_have_attribute("data-state", "pending")
+
+    # Within seconds the moderator's open page shows it, waiting, without a reload.
+    pending = queue.locator(".live-group--pending .live-item")
+    expect(pending).to_contain_text(QUESTION, timeout=SEEN_WITHIN)
+    expect(pending).to_contain_text("Nguyễn Văn An")
+    expect(pending).to_contain_text("Báo Quảng Ninh")
+    assert page.evaluate("window.__marker") == 1
+
+    # The moderator starts shortening the wording; a second question arrives meanwhile, and
+    # the refresh that brings it leaves the text being typed alone.
+    item = pending.filter(has_text=QUESTION)
+    wording = item.locator("textarea[name=text]")
+    wording.fill(SHORTENED)
+    phone.locator("#f-text").fill(SECOND)
+    phone.locator("#live-send").click()
+    expect(queue.locator(".live-group--pending .live-item")).to_have_count(2, timeout=SEEN_WITHIN)
+    item = queue.locator(".live-item").filter(has_text=QUESTION)
+    expect(item.locator("textarea[name=text]")).to_have_value(SHORTENED)
+
+    # Allow it with the shorter wording; the original stays visible to the moderator.
+    item.locator("button.live-allow").click()
+    allowed = queue.locator(".live-group--allowed .live-item")
+    expect(allowed).to_have_count(1)
+    expect(allowed.locator(".live-text")).to_have_text(SHORTENED)
+    expect(allowed.locator(".live-original")).to_contain_text(QUESTION)
+
+    # "Next question": it is now being answered, on every screen.
+    page.locator("#live-next").click()
+    current = queue.locator(".live-group--current .live-item")
+    expect(current.locator(".live-text")).to_have_text(SHORTENED)
+    expect(queue.locator(".live-group--allowed .live-item")).to_have_count(0)
+    expect(display.locator(".display-question")).to_have_text(SHORTENED, timeout=SEEN_WITHIN)
+    expect(display.locator(".display-agency")).to_have_text("Báo Quảng Ninh")
+    expect(display.locator(".display-question")).not_to_contain_text(SECOND)
+    expect(phone.locator("#live-mine [data-state=current]")).to_contain_text(
+        SHORTENED, timeout=SEEN_WITHIN
+    )
+    assert page.evaluate("window.__marker") == 1
+    assert display.evaluate("window.__marker") == 1
+
+    # Pressing it again with nothing allowed: the question is answered, the display waits.
+    page.locator("#live-next").click()
+    expect(queue.locator(".live-group--answered .live-item")).to_contain_text(SHORTENED)
+    expect(display.locator(".display-waiting")).to_be_visible(timeout=SEEN_WITHIN)
+    assert page.evaluate("window.__marker") == 1
+    assert problems == []
