@@ -596,14 +596,14 @@ def test_the_briefing_page_shows_only_approved_public_answers(
     section = re.search(r'<section class="public-qa".*?</section>', r.text, re.S)
     assert section is not None
     text = text_of(section.group(0))
-    assert "Questions and answers" in text
+    assert "Hỏi - đáp" in text  # the heading, in Vietnamese
     assert "Câu hỏi được công bố?" in text and "Câu trả lời công khai." in text
     assert "Báo Nhân Dân" in text  # the agency, never the journalist's name
     assert journalist.full_name not in r.text
     db.expire_all()
     approved = db.get(Question, public.id)
     assert approved is not None and approved.answered_at is not None
-    assert f"Answered on {to_local(approved.answered_at):%d/%m/%Y}" in text
+    assert f"Trả lời ngày {to_local(approved.answered_at):%d/%m/%Y}" in text
     for hidden in (
         "Câu hỏi trả lời riêng?",
         "Câu trả lời riêng cho phóng viên.",
@@ -615,7 +615,7 @@ def test_the_briefing_page_shows_only_approved_public_answers(
         "Câu hỏi của họp báo khác?",
     ):
         assert hidden not in r.text
-    assert "Questions and answers" not in text_of(
+    assert "Hỏi - đáp" not in text_of(
         web.get(f"/briefings/{make_briefing(db, announced=True).id}").text
     )
 
