@@ -11,6 +11,7 @@ own (other people's appear only as published Q&A). Anything else is "not found".
 from __future__ import annotations
 
 import hashlib
+import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ LANGUAGES = {
     "ko": "한국어",
     "ru": "Русский",
 }
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIVE_BEFORE = timedelta(hours=1)  # a briefing takes questions from the room from an hour before
 LIVE_AFTER = timedelta(hours=1)  # … until an hour after its planned end
 ANSWERING_ORGS = (OrgKind.PEOPLES_COMMITTEE, OrgKind.DEPARTMENT, OrgKind.COMMUNE, OrgKind.OTHER)
@@ -231,6 +233,8 @@ def _validate(session: Session, data: QuestionInput) -> Briefing | None:
     text = data.text.strip()
     if not text:
         errors["text"] = Msg("Write your question.")
+    elif CONTROL.search(text):  # PostgreSQL refuses NUL; none of them belongs in a question
+        errors["text"] = Msg("Remove the control characters from the text.")
     elif len(text) > MAX_TEXT:
         errors["text"] = Msg(
             "A question may have at most %(n)s characters; this one has %(len)s.",
@@ -651,6 +655,7 @@ def save_answer(
         )
     elif expected_revision is not None and expected_revision != draft.revision:
         raise Conflict(STALE)
+    draft.organisation_id = q.lead_org_id  # after a transfer, the new lead answers
     draft.kind = data.kind
     draft.text = data.text
     draft.refusal_ground = data.refusal_ground
@@ -752,6 +757,8 @@ def allow(
     q = _live(session, actor, question_id, briefing_id)
     if q.live_state not in (LiveState.PENDING, LiveState.ALLOWED, LiveState.DISMISSED):
         raise Conflict(Msg("This question has already been put to the spokesperson."))
+    if q.status in (QuestionStatus.MERGED, QuestionStatus.DECLINED):
+        raise Conflict(Msg("This question was merged or declined; it is not put in the room."))
     if text is not None and text.strip() != q.text:
         errors: dict[str, Msg] = {}
         data = QuestionInput(text=text)

@@ -912,12 +912,6 @@ def test_a_transfer_keeps_the_due_date_and_moves_the_question(w: World, db: Sess
     assert_problem(step(w.office, new["id"], "transfer", to_org_id=w.org_b.id), 409)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service.save_answer sets the draft's organisation_id only when the draft is "
-    "created, so a draft rewritten by the new lead after a transfer is still attributed to the "
-    "old lead, which no longer answers (and can no longer even see) the question",
-)
 def test_an_answer_rewritten_after_a_transfer_is_the_new_leads(w: World) -> None:
     q = assigned(w, w.org_a)
     first = ok(put_draft(w.dept_a, q["id"], text="Bản nháp của Sở Xây dựng."))

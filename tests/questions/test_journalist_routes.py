@@ -436,12 +436,6 @@ def test_an_unknown_language_or_briefing_is_refused_beside_its_field(
     assert count(db) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service._validate (and forms.check_text) let a NUL character through: "
-    "PostgreSQL refuses it on insert (DataError, a 500 page), SQLite stores it. The service "
-    "should refuse control characters other than tab and new lines beside the field.",
-)
 def test_a_control_character_in_a_question_is_refused_beside_the_field(
     journalist: tuple[WebClient, User], db: Session
 ) -> None:

@@ -758,15 +758,9 @@ def test_a_post_without_the_csrf_token_is_refused(room: Room, db: Session) -> No
 # --- Bugs found in the service --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: service.allow lets a merged (or declined) question back into the live queue: "
-    "it accepts live_state DISMISSED without looking at the status, so the merged question "
-    "becomes ALLOWED and next_question can put it on the room's display while its status stays "
-    "MERGED. Fix: in allow(), refuse with Conflict when q.status is MERGED or DECLINED.",
-)
 def test_a_merged_question_cannot_be_allowed_again(room: Room, db: Session) -> None:
     first, same = sent(room, db, "Về ngập lụt?", "Ngập lụt thì sao?")
     room.act(same.id, "merge", into_id=str(first.id))
+    db.expire_all()  # the merge was made over HTTP, in another session
     with pytest.raises(Conflict):
         service.allow(db, actor=SYSTEM, briefing_id=room.briefing.id or 0, question_id=same.id or 0)
