@@ -13,13 +13,16 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import filetype
+from sqlmodel import Session
 
-from app.errors import FileTooLarge, UnsupportedFile
+from app.errors import FileTooLarge, UnsupportedFile, ValidationFailed
 from app.i18n import Msg, human_size
 
 CHUNK = 1024 * 1024
@@ -136,6 +139,42 @@ def receive(source: BinaryIO, name: str, *, directory: Path, max_bytes: int) -> 
     return PendingFile(
         directory, temp, stored_name, filename, content_type, size, digest.hexdigest()
     )
+
+
+@contextmanager
+def storing(
+    session: Session,
+    files: list[tuple[str, BinaryIO]],
+    *,
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> Iterator[list[PendingFile]]:
+    """Receive several files at once, all or nothing. The caller adds its rows (and audit
+    entries) for the files it is given; on leaving, the files take their final names and the
+    session commits. A refused or broken file, or any failure of the caller, keeps none of them:
+    no file on disk, no row."""
+    files = [(name, fp) for name, fp in files if name]
+    if not files:
+        raise ValidationFailed({"files": Msg("Choose one or more files to upload.")})
+    if len(files) > max_files:
+        raise ValidationFailed(
+            {"files": Msg("Send at most %(n)s files at once.", {"n": max_files})}
+        )
+    pending: list[PendingFile] = []
+    try:
+        for name, fp in files:
+            pending.append(receive(fp, name, directory=directory, max_bytes=max_bytes))
+        yield pending
+        session.flush()
+        for p in pending:
+            p.keep()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        for p in pending:
+            p.discard()
+        raise
 
 
 def path_of(directory: Path, stored_name: str) -> Path:

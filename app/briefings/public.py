@@ -61,6 +61,7 @@ def briefing_page(
     briefing = service.get_public(session, briefing_id)
     assert briefing.id is not None
     org_views = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    qa = questions.public_qa(session, briefing.id)
     return render(
         request,
         "briefings/public_detail.html",
@@ -74,7 +75,8 @@ def briefing_page(
             ],
             "agenda": service.agenda(session, briefing.id),
             "changes": service.changes(session, briefing.id),
-            "qa": questions.public_qa(session, briefing.id),
+            "qa": qa,
+            "qa_files": questions.answer_files(session, [a.id for _q, a in qa if a.id]),
             "status_labels": STATUS_LABELS,
             "change_labels": CHANGE_LABELS,
             "is_office": OFFICE.permits(identity.user),

@@ -39,7 +39,7 @@ from app.forms import check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.storage import PendingFile, path_of, receive
+from app.storage import path_of, storing
 from app.timeutil import to_local, utcnow
 
 OFFICE_ROLES = frozenset({Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value})
@@ -587,17 +587,9 @@ def add_attachments(
     (no file on disk, no row)."""
     sub = get_submission(session, submission_id, actor=actor)
     _check_can_edit(sub, actor)
-    files = [(name, fp) for name, fp in files if name]
-    if not files:
-        raise ValidationFailed({"files": Msg("Choose one or more files to upload.")})
-    if len(files) > max_files:
-        raise ValidationFailed(
-            {"files": Msg("Send at most %(n)s files at once.", {"n": max_files})}
-        )
-    pending: list[PendingFile] = []
-    try:
-        for name, fp in files:
-            pending.append(receive(fp, name, directory=directory, max_bytes=max_bytes))
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
         rows = [
             Attachment(
                 submission_id=sub.id or 0,
@@ -618,14 +610,6 @@ def add_attachments(
             audit.record(
                 session, actor, "attachment.uploaded", row, f"{row.filename} ({row.size} B)"
             )
-        for p in pending:
-            p.keep()
-        session.commit()
-    except BaseException:
-        session.rollback()
-        for p in pending:
-            p.discard()
-        raise
     return rows
 
 

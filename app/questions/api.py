@@ -33,6 +33,7 @@ from app.questions.deadlines import load_rules
 from app.questions.models import (
     OPEN,
     Answer,
+    AnswerFile,
     AnswerKind,
     AnswerStatus,
     Channel,
@@ -140,6 +141,17 @@ class TransferPublic(SQLModel):
     reason: str
 
 
+class AnswerFilePublic(SQLModel):
+    """A file of an answer; `url` downloads it (never shown inline)."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
 class AnswerPublic(SQLModel):
     """An answer, holding answer (with the date promised) or refusal (with its legal ground).
     `revision` is what `PUT …/answer` and the approval send back."""
@@ -162,6 +174,7 @@ class AnswerPublic(SQLModel):
     created_at: datetime
     updated_at: datetime
     revision: int
+    files: list[AnswerFilePublic] = []
 
 
 class QuestionPublic(SQLModel):
@@ -365,11 +378,17 @@ def _question_out(request: Request, q: Question) -> QuestionPublic:
     return QuestionPublic.model_validate(_question_fields(q, api_locale(request), utcnow()))
 
 
-def _answer_out(a: Answer, locale: str, *, staff: bool) -> AnswerPublic:
+def _answer_out(
+    a: Answer, locale: str, *, staff: bool, files: list[AnswerFile] | None = None
+) -> AnswerPublic:
     ground = load_rules().grounds.get(a.refusal_ground) if a.refusal_ground else None
     return AnswerPublic.model_validate(
         {
             **a.model_dump(),
+            "files": [
+                {**f.model_dump(), "url": f"/questions/{a.question_id}/files/{f.id}"}
+                for f in files or []
+            ],
             "refusal_ground_label": ground.label(locale) if ground else "",
             "refusal_citation": ground.citation if ground else "",
             "new_due_at": _utc(a.new_due_at),
@@ -397,6 +416,7 @@ def _detail(request: Request, session: Session, identity: Identity, q: Question)
     locale = api_locale(request)
     staff = not _is_journalist(identity)
     replies = service.answers(session, q.id, actor=identity.actor)
+    files = service.answer_files(session, [a.id for a in replies if a.id is not None])
     moves = service.transfers(session, q.id) if staff else []
     office = service.is_office(identity.actor)
     return QuestionDetail.model_validate(
@@ -405,7 +425,9 @@ def _detail(request: Request, session: Session, identity: Identity, q: Question)
             "lead_org": _org_ref(session, q.lead_org_id) if q.lead_org_id else None,
             "supporting_orgs": [_org_ref(session, i) for i in service.supporting(session, q.id)],
             "transfers": [_transfer_out(t) for t in moves],
-            "answers": [_answer_out(a, locale, staff=staff) for a in replies],
+            "answers": [
+                _answer_out(a, locale, staff=staff, files=files.get(a.id or 0)) for a in replies
+            ],
             "steps": [s for s in states.allowed_steps(q.status) if s in TRIAGE] if office else [],
         }
     )

@@ -10,8 +10,10 @@ for past events (tying a question to a briefing already held, and the time it wa
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 
 from sqlmodel import Session, col, select
 
@@ -98,6 +100,18 @@ def _org_id(session: Session, code: str) -> int | None:
     return org.id if org else None
 
 
+def _answer_pdf(question: str, answer: str) -> bytes:
+    """A one-page PDF attached to a demo answer (the figures behind it)."""
+    from weasyprint import HTML
+
+    html = (
+        "<html lang='vi'><body style='font-family: DejaVu Sans'>"
+        f"<h1>Số liệu kèm theo câu trả lời</h1><p><em>{escape(question)}</em></p>"
+        f"<p>{escape(answer)}</p></body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
 def _upcoming(session: Session) -> Briefing | None:
     rows, _total = briefings.public_list(session, upcoming=True, limit=20)
     return next((b for b in rows if b.status in SCHEDULED), None)
@@ -143,6 +157,7 @@ class _Seeder:
         agency: str,
         channel: Channel,
         received_at: datetime | None = None,
+        briefing_id: int | None = None,
     ) -> Question:
         q = service.record(
             self.session,
@@ -154,6 +169,7 @@ class _Seeder:
                 asker_name=asker,
                 agency_id=_org_id(self.session, agency),
                 received_at=received_at,
+                briefing_id=briefing_id,
             ),
         )
         self.added += 1
@@ -166,13 +182,30 @@ class _Seeder:
             self.session, actor=self.people.office, question_id=q.id, lead_org_id=org_id
         )
 
-    def reply(self, q: Question | None, data: AnswerInput, *, drafter: Actor | None = None) -> None:
-        """Draft (by the office unless said otherwise) and have the spokesperson approve."""
+    def reply(
+        self,
+        q: Question | None,
+        data: AnswerInput,
+        *,
+        drafter: Actor | None = None,
+        files: list[tuple[str, bytes]] | None = None,
+    ) -> None:
+        """Draft (by the office unless said otherwise), attach the files, and have the
+        spokesperson approve."""
         if q is None or q.id is None:
             return
-        service.save_answer(
-            self.session, actor=drafter or self.people.office, question_id=q.id, data=data
-        )
+        drafter = drafter or self.people.office
+        service.save_answer(self.session, actor=drafter, question_id=q.id, data=data)
+        if files:
+            service.add_answer_files(
+                self.session,
+                actor=drafter,
+                question_id=q.id,
+                files=[(name, io.BytesIO(content)) for name, content in files],
+                directory=self.settings.upload_dir,
+                max_bytes=self.settings.upload_max_bytes,
+                max_files=self.settings.upload_max_files,
+            )
         service.approve(self.session, actor=self.people.spokesperson, question_id=q.id)
 
 
@@ -267,7 +300,7 @@ def seed_questions(session: Session, settings: Settings) -> int:
     # Asked at a briefing already held, answered there and published on its page.
     held = _held(session)
     if held is not None and held.id is not None:
-        for text, topic, asker, agency, code, answer in PUBLIC_QA:
+        for i, (text, topic, asker, agency, code, answer) in enumerate(PUBLIC_QA):
             q = s.record(
                 text,
                 topic,
@@ -275,11 +308,10 @@ def seed_questions(session: Session, settings: Settings) -> int:
                 agency,
                 Channel.BRIEFING,
                 received_at=held.starts_at + timedelta(minutes=40),
+                briefing_id=held.id,  # typed up by the office after the briefing
             )
-            q.briefing_id = held.id  # the service only ties questions to briefings to come
-            session.add(q)
-            session.commit()
-            s.reply(s.assign(q, code), AnswerInput(text=answer, public=True))
+            files = [("Bang-so-lieu.pdf", _answer_pdf(text, answer))] if i == 0 else None
+            s.reply(s.assign(q, code), AnswerInput(text=answer, public=True), files=files)
             _answered_at(session, q, held.ends_at)
         first = session.exec(
             select(Question).where(Question.briefing_id == held.id).order_by(col(Question.id))

@@ -170,9 +170,11 @@ def my_question(
     q = service.get(session, question_id, actor=identity.actor)
     assert q.id is not None
     merged_into = session.get(Question, q.merged_into_id) if q.merged_into_id else None
+    answers = service.answers(session, q.id, actor=identity.actor)
     ctx = _labels() | {
         "q": q,
-        "answers": service.answers(session, q.id, actor=identity.actor),
+        "answers": answers,
+        "files": service.answer_files(session, [a.id for a in answers if a.id is not None]),
         "names": _org_names(session),
         "briefing": session.get(Briefing, q.briefing_id) if q.briefing_id else None,
         "merged_into": merged_into,

@@ -195,6 +195,7 @@ def _office_context(
         "queue": queue,
         "groups": [(state, GROUP_TITLES[state], groups[state]) for state in GROUPS],
         "moves": moves,
+        "current_id": groups[LiveState.CURRENT][0].id if groups[LiveState.CURRENT] else "",
         "targets": [q for q in queue if q.status not in KEPT],
         "ordered": ORDERED,
         "live_labels": LIVE_LABELS,
@@ -393,13 +394,19 @@ async def merge(
 
 
 @router.post("/office/briefings/{briefing_id:int}/live/next")
-def next_question(
+async def next_question(
     request: Request, briefing_id: int, identity: OfficeOnly, session: SessionDep
 ) -> Response:
     briefing = briefings.get(session, briefing_id)
+    data = await request.form()
+    raw = data.get("current_id")
+    # The current question the screen showed ("" for none): a second press does not skip one.
+    expected = parse_int(raw) or 0 if isinstance(raw, str) else None
     try:
-        q = service.next_question(session, actor=identity.actor, briefing_id=briefing_id)
-    except StaleDataError as exc:  # pressed on two screens at once: one of them wins
+        q = service.next_question(
+            session, actor=identity.actor, briefing_id=briefing_id, expected_current=expected
+        )
+    except (Conflict, StaleDataError) as exc:  # pressed twice, or on two screens at once
         return _refused(request, session, identity, briefing, exc)
     notice = (
         Msg("Now: question #%(id)s.", {"id": q.id})

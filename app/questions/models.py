@@ -183,3 +183,20 @@ class Answer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     revision: int = Field(default=0, sa_column=_answer_revision)
+
+
+class AnswerFile(SQLModel, table=True):
+    """A file attached to an answer (a report, a table, a photo), stored outside `static/` under a
+    random name and only ever served as a download, to those who may read the answer."""
+
+    __tablename__ = "answer_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", index=True)
+    filename: str = Field(max_length=255)  # cleaned, as shown and downloaded
+    stored_name: str = Field(max_length=64, unique=True)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

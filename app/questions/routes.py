@@ -11,17 +11,24 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session, col, select
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
-from app.access import DepartmentOnly, Identity, OfficeOnly
+from app.access import DepartmentOnly, Identity, OfficeOnly, Public
 from app.accounts.models import User
 from app.briefings import service as briefings
 from app.briefings.models import Briefing
 from app.briefings.states import SCHEDULED
 from app.db import SessionDep
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import (
+    Conflict,
+    FileTooLarge,
+    Forbidden,
+    NotFound,
+    UnsupportedFile,
+    ValidationFailed,
+)
 from app.flash import flash
 from app.forms import parse_date, parse_ids, parse_int, parse_time
 from app.i18n import N_, Msg
@@ -42,6 +49,7 @@ from app.questions.models import (
     QuestionStatus,
 )
 from app.questions.states import Step
+from app.storage import ACCEPT_ATTR, download_headers
 from app.templating import redirect, render, request_locale
 from app.timeutil import format_datetime, local_today, to_local, utcnow
 
@@ -115,6 +123,21 @@ def _upcoming_briefings(session: Session) -> list[Briefing]:
     return [b for b in rows if b.status in SCHEDULED]
 
 
+def _recordable_briefings(session: Session) -> list[Briefing]:
+    """For the office's record form: briefings still to come, and those held in the last two
+    weeks (questions asked in the room are sometimes typed up afterwards)."""
+    now = utcnow()
+    recent = briefings.between(
+        session,
+        now - timedelta(days=14),
+        now,
+        public_only=True,
+        statuses=SCHEDULED | service.HELD,
+    )
+    seen = {b.id for b in recent}
+    return recent + [b for b in _upcoming_briefings(session) if b.id not in seen]
+
+
 # --- The office: the triage list -----------------------------------------------------------------
 
 
@@ -186,7 +209,7 @@ def _new_page(
     ctx = _labels(request) | {
         "form": form,
         "errors": errors or {},
-        "briefing_options": _briefing_options(request, _upcoming_briefings(session)),
+        "briefing_options": _briefing_options(request, _recordable_briefings(session)),
         "agencies": orgs.list_organisations(session, kinds=(OrgKind.PRESS_AGENCY,)),
     }
     return render(request, "questions/office_new.html", ctx, block="form", status_code=status_code)
@@ -207,7 +230,7 @@ def new_question_page(
     form: dict[str, Any] = dict.fromkeys(NEW_FIELDS, "") | {
         "language": "vi",
         "channel": channel if channel in {c.value for c in Channel} else "",
-        "briefing_id": chosen if chosen in {b.id for b in upcoming} else "",
+        "briefing_id": chosen if chosen in {b.id for b in _recordable_briefings(session)} else "",
         "received_day": now.date().isoformat(),
         "received_time": now.strftime("%H:%M"),
         "incident": False,
@@ -295,6 +318,8 @@ def _question_context(session: Session, q: Question, identity: Identity) -> dict
         "draft": draft,
         "briefing": session.get(Briefing, q.briefing_id) if q.briefing_id else None,
         "answer_form": _answer_form_of(draft),
+        "files": service.answer_files(session, [a.id for a in answers if a.id is not None]),
+        "accept_files": ACCEPT_ATTR,
         "failed": None,
         "errors": {},
     }
@@ -678,6 +703,7 @@ def _dept_page(
     *,
     form: dict[str, Any] | None = None,
     errors: dict[str, Msg] | None = None,
+    failed: str = "answer",
     status_code: int = 200,
 ) -> Response:
     q = service.get(session, question_id, actor=identity.actor)
@@ -686,7 +712,7 @@ def _dept_page(
         "my_org": identity.actor.organisation_id,
         "leads": q.lead_org_id is not None and q.lead_org_id == identity.actor.organisation_id,
         "errors": errors or {},
-        "failed": "answer" if errors else None,
+        "failed": failed if errors else None,
     }
     if form is not None:
         ctx["answer_form"] = form
@@ -742,3 +768,129 @@ async def dept_answer(
         Msg("The draft has been saved. The press office approves it before it is sent."),
     )
     return redirect(request, f"/dept/questions/{question_id}#answer")
+
+
+# --- Files of answers: the draft's (office and lead department) and the download -----------------
+
+
+async def _upload_answer_files(
+    request: Request, session: Session, identity: Identity, question_id: int
+) -> tuple[int, dict[str, Msg] | None, int]:
+    """Attach the posted files to the draft: (files added, errors beside the file field, status).
+    Too large is 413 and a disguised file 415, with nothing kept."""
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile)]
+    try:
+        added = service.add_answer_files(
+            session,
+            actor=identity.actor,
+            question_id=question_id,
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
+        )
+    except ValidationFailed as exc:
+        return 0, exc.errors, 422
+    except (FileTooLarge, UnsupportedFile, Conflict, Forbidden) as exc:
+        return 0, {"files": exc.detail or Msg(exc.title)}, exc.status
+    finally:
+        for f in uploads:
+            await f.close()
+    flash(request, Msg("%(n)s file(s) attached to the draft.", {"n": len(added)}))
+    return len(added), None, 303
+
+
+def _remove_answer_file(
+    request: Request, session: Session, identity: Identity, question_id: int, attachment_id: int
+) -> None:
+    service.remove_answer_file(
+        session,
+        actor=identity.actor,
+        question_id=question_id,
+        file_id=attachment_id,
+        directory=request.app.state.settings.upload_dir,
+    )
+    flash(request, Msg("The file has been removed from the draft."))
+
+
+@router.post("/office/questions/{question_id:int}/answer/attachments")
+async def office_answer_files(
+    request: Request, question_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    _n, errors, status = await _upload_answer_files(request, session, identity, question_id)
+    if errors is not None:
+        session.rollback()
+        return _office_page(
+            request,
+            session,
+            identity,
+            question_id,
+            failed="files",
+            errors=errors,
+            status_code=status,
+        )
+    return redirect(request, f"/office/questions/{question_id}#draft")
+
+
+@router.post("/office/questions/{question_id:int}/answer/files/{attachment_id:int}/remove")
+def office_remove_answer_file(
+    request: Request,
+    question_id: int,
+    attachment_id: int,
+    identity: OfficeOnly,
+    session: SessionDep,
+) -> Response:
+    _remove_answer_file(request, session, identity, question_id, attachment_id)
+    return redirect(request, f"/office/questions/{question_id}#draft")
+
+
+@router.post("/dept/questions/{question_id:int}/answer/attachments")
+async def dept_answer_files(
+    request: Request, question_id: int, identity: DepartmentOnly, session: SessionDep
+) -> Response:
+    _n, errors, status = await _upload_answer_files(request, session, identity, question_id)
+    if errors is not None:
+        session.rollback()
+        return _dept_page(
+            request,
+            session,
+            identity,
+            question_id,
+            errors=errors,
+            failed="files",
+            status_code=status,
+        )
+    return redirect(request, f"/dept/questions/{question_id}#draft")
+
+
+@router.post("/dept/questions/{question_id:int}/answer/files/{attachment_id:int}/remove")
+def dept_remove_answer_file(
+    request: Request,
+    question_id: int,
+    attachment_id: int,
+    identity: DepartmentOnly,
+    session: SessionDep,
+) -> Response:
+    _remove_answer_file(request, session, identity, question_id, attachment_id)
+    return redirect(request, f"/dept/questions/{question_id}#draft")
+
+
+@router.get("/questions/{question_id:int}/files/{attachment_id:int}")
+def answer_file(
+    request: Request,
+    question_id: int,
+    attachment_id: int,
+    identity: Public,
+    session: SessionDep,
+) -> Response:
+    """A file of an answer, as a download, for whoever may read the answer (see the service)."""
+    row, path = service.get_answer_file(
+        session,
+        actor=identity.actor if identity.user is not None else None,
+        question_id=question_id,
+        file_id=attachment_id,
+        directory=request.app.state.settings.upload_dir,
+    )
+    return FileResponse(path, media_type=row.content_type, headers=download_headers(row.filename))

@@ -16,15 +16,18 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from app.accounts.models import Role
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.briefings.models import Briefing
+from app.briefings.models import Briefing, BriefingStatus
 from app.briefings.states import SCHEDULED
 from app.errors import STALE, Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from app.forms import check_text
@@ -37,6 +40,7 @@ from app.questions.deadlines import Rules, load_rules
 from app.questions.models import (
     OPEN,
     Answer,
+    AnswerFile,
     AnswerKind,
     AnswerStatus,
     Channel,
@@ -47,6 +51,7 @@ from app.questions.models import (
     QuestionTransfer,
 )
 from app.questions.states import Step
+from app.storage import path_of, storing
 from app.timeutil import to_local, utcnow
 
 OFFICE_ROLES = frozenset({Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value})
@@ -61,6 +66,7 @@ LANGUAGES = {
     "ru": "Русский",
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HELD = frozenset({BriefingStatus.HELD, BriefingStatus.RECORD_PUBLISHED})
 LIVE_BEFORE = timedelta(hours=1)  # a briefing takes questions from the room from an hour before
 LIVE_AFTER = timedelta(hours=1)  # … until an hour after its planned end
 ANSWERING_ORGS = (OrgKind.PEOPLES_COMMITTEE, OrgKind.DEPARTMENT, OrgKind.COMMUNE, OrgKind.OTHER)
@@ -184,14 +190,26 @@ def transfers(session: Session, question_id: int) -> list[QuestionTransfer]:
     )
 
 
+def _public_query() -> Select[Question, Answer]:
+    """Approved, public answers (not refusals or holding answers) of briefing questions."""
+    return (
+        select(Question, Answer)
+        .join(Answer, col(Answer.question_id) == Question.id)
+        .where(col(Question.briefing_id).is_not(None))
+        .where(Answer.status == AnswerStatus.APPROVED, col(Answer.public).is_(True))
+        .where(Answer.kind == AnswerKind.ANSWER)
+    )
+
+
+def _public_pairs(session: Session, question_id: int) -> list[tuple[Question, Answer]]:
+    return list(session.exec(_public_query().where(Question.id == question_id)).all())
+
+
 def public_qa(session: Session, briefing_id: int) -> list[tuple[Question, Answer]]:
     """Questions of a briefing with an approved answer marked public, in the order asked."""
     rows = session.exec(
-        select(Question, Answer)
-        .join(Answer, col(Answer.question_id) == Question.id)
+        _public_query()
         .where(Question.briefing_id == briefing_id)
-        .where(Answer.status == AnswerStatus.APPROVED, col(Answer.public).is_(True))
-        .where(Answer.kind == AnswerKind.ANSWER)
         .order_by(col(Question.received_at), col(Question.id))
     )
     return list(rows.all())
@@ -228,7 +246,9 @@ def is_live(briefing: Briefing, now: datetime | None = None) -> bool:
     )
 
 
-def _validate(session: Session, data: QuestionInput) -> Briefing | None:
+def _validate(session: Session, data: QuestionInput, *, held_too: bool = False) -> Briefing | None:
+    """Check a question's fields. `held_too`: the office may also tie a question to a briefing
+    already held (typing up, afterwards, what was asked in the room); journalists may not."""
     errors: dict[str, Msg] = {}
     text = data.text.strip()
     if not text:
@@ -249,8 +269,13 @@ def _validate(session: Session, data: QuestionInput) -> Briefing | None:
     briefing = None
     if data.briefing_id is not None:
         briefing = session.get(Briefing, data.briefing_id)
-        if briefing is None or not briefing.is_public or briefing.status not in SCHEDULED:
-            errors["briefing_id"] = Msg("Choose a briefing that is still to be held.")
+        allowed = SCHEDULED | HELD if held_too else SCHEDULED
+        if briefing is None or not briefing.is_public or briefing.status not in allowed:
+            errors["briefing_id"] = (
+                Msg("Choose a briefing that was held or is still to be held.")
+                if held_too
+                else Msg("Choose a briefing that is still to be held.")
+            )
     if errors:
         raise ValidationFailed(errors)
     return briefing
@@ -346,7 +371,7 @@ def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     errors: dict[str, Msg] = {}
     briefing = None
     try:
-        briefing = _validate(session, data)
+        briefing = _validate(session, data, held_too=True)
     except ValidationFailed as exc:  # shown together with the checks below
         errors.update(exc.errors)
     if data.channel is None:
@@ -709,6 +734,126 @@ def approve(
     return draft
 
 
+# --- Files of answers ----------------------------------------------------------------------------
+
+
+def answer_files(session: Session, answer_ids: list[int]) -> dict[int, list[AnswerFile]]:
+    """The files of several answers, in the order they were attached, in one query."""
+    out: dict[int, list[AnswerFile]] = {i: [] for i in answer_ids}
+    if not answer_ids:
+        return out
+    rows = session.exec(
+        select(AnswerFile)
+        .where(col(AnswerFile.answer_id).in_(answer_ids))
+        .order_by(col(AnswerFile.id))
+    )
+    for f in rows:
+        out[f.answer_id].append(f)
+    return out
+
+
+def _editable_draft(session: Session, actor: Actor, question_id: int) -> tuple[Question, Answer]:
+    q = get(session, question_id, actor=actor)
+    if q.status != QuestionStatus.ASSIGNED:
+        raise Conflict(Msg("Only a question assigned to an organisation can be answered."))
+    _may_draft(session, actor, q)
+    draft = draft_of(session, question_id)
+    if draft is None:
+        raise ValidationFailed({"files": Msg("Save the draft's text first, then attach files.")})
+    return q, draft
+
+
+def _touch_draft(draft: Answer, actor: Actor) -> None:
+    """Files are part of the draft: whoever changes them has edited it (and may not approve it)."""
+    draft.edited_by = actor.user_id
+    draft.updated_at = utcnow()
+
+
+def add_answer_files(
+    session: Session,
+    *,
+    actor: Actor,
+    question_id: int,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> list[AnswerFile]:
+    """Attach files to the draft answer, all or nothing."""
+    _q, draft = _editable_draft(session, actor, question_id)
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        rows = [
+            AnswerFile(
+                answer_id=draft.id or 0,
+                filename=p.filename,
+                stored_name=p.stored_name,
+                content_type=p.content_type,
+                size=p.size,
+                sha256=p.sha256,
+                uploaded_by=actor.user_id,
+            )
+            for p in pending
+        ]
+        _touch_draft(draft, actor)
+        session.add_all([*rows, draft])
+        session.flush()
+        for row in rows:
+            audit.record(session, actor, "answer.file_added", row, f"{row.filename} ({row.size} B)")
+    return rows
+
+
+def remove_answer_file(
+    session: Session, *, actor: Actor, question_id: int, file_id: int, directory: Path
+) -> None:
+    """Take a file off the draft; nobody has seen it, so the stored file goes too."""
+    _q, draft = _editable_draft(session, actor, question_id)
+    row = session.get(AnswerFile, file_id)
+    if row is None or row.answer_id != draft.id:
+        raise NotFound()
+    stored = path_of(directory, row.stored_name)
+    _touch_draft(draft, actor)
+    session.add(draft)
+    session.delete(row)
+    audit.record(session, actor, "answer.file_removed", row, row.filename)
+    session.commit()
+    stored.unlink(missing_ok=True)
+
+
+def get_answer_file(
+    session: Session,
+    *,
+    actor: Actor | None,
+    question_id: int,
+    file_id: int,
+    directory: Path,
+) -> tuple[AnswerFile, Path]:
+    """A file of an answer, for whoever may read that answer: the office, the departments on
+    the question and the journalist who asked (approved answers only), and everyone once the
+    answer is published as Q&A on the briefing's page. Anything else is "not found"."""
+    row = session.get(AnswerFile, file_id)
+    answer = session.get(Answer, row.answer_id) if row else None
+    if row is None or answer is None or answer.question_id != question_id:
+        raise NotFound()
+    published = (
+        answer.status == AnswerStatus.APPROVED
+        and answer.public
+        and answer.kind == AnswerKind.ANSWER
+        and any(x.id == answer.id for _q, x in _public_pairs(session, question_id))
+    )
+    if not published:
+        if actor is None:
+            raise NotFound()
+        get(session, question_id, actor=actor)  # may the actor see the question at all?
+        if actor.role == Role.JOURNALIST.value and answer.status != AnswerStatus.APPROVED:
+            raise NotFound()
+    path = path_of(directory, row.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return row, path
+
+
 # --- The live briefing ------------------------------------------------------------------------------
 
 
@@ -804,11 +949,21 @@ def move(session: Session, *, actor: Actor, briefing_id: int, question_id: int, 
     session.commit()
 
 
-def next_question(session: Session, *, actor: Actor, briefing_id: int) -> Question | None:
-    """The current question is done; the first allowed one in order becomes current."""
+def next_question(
+    session: Session, *, actor: Actor, briefing_id: int, expected_current: int | None = None
+) -> Question | None:
+    """The current question is done; the first allowed one in order becomes current.
+
+    `expected_current` is the current question the moderator's screen showed (0 for none): when
+    it is given and no longer current, the press was already taken (a double click, a second
+    screen) and nothing moves, so that no question is skipped."""
     _office_only(actor)
     now = utcnow()
     done = current(session, briefing_id)
+    if expected_current is not None and expected_current != (done.id if done else 0):
+        raise Conflict(
+            Msg("The current question had already changed: look at the queue and press again.")
+        )
     if done is not None:
         done.live_state = LiveState.ANSWERED
         done.updated_at = now

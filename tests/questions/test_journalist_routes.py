@@ -789,4 +789,10 @@ def test_the_demo_seeds_questions_in_every_state_once(
         )
     ).first()
     assert held is not None and held.status == BriefingStatus.RECORD_PUBLISHED
-    assert "Questions and answers" in text_of(web.get(f"/briefings/{held.id}").text)
+    page = web.get(f"/briefings/{held.id}").text
+    assert "Questions and answers" in text_of(page)
+    # one public answer carries the figures behind it, downloadable by anyone
+    link = re.search(r'href="(/questions/\d+/files/\d+)" download class="qa-file"', page)
+    assert link is not None
+    attached = new_web().get(link.group(1))
+    assert attached.status_code == 200 and attached.content.startswith(b"%PDF")

@@ -406,6 +406,28 @@ def test_next_over_htmx_and_the_notice(room: Room, db: Session) -> None:
     assert f"Now: question #{q.id}." in text_of(r.text)
 
 
+def test_next_sends_the_current_question_shown_so_a_double_press_skips_nothing(
+    room: Room, db: Session
+) -> None:
+    first, second = sent(room, db, "Câu hỏi thứ nhất?", "Câu hỏi thứ hai?")
+    room.act(first.id, "allow", text=first.text)
+    room.act(second.id, "allow", text=second.text)
+    page = room.office.get(room.office_url).text
+    shown = re.search(r'name="current_id" form="live-next-form" value="(\d*)"', page)
+    assert shown is not None and shown.group(1) == ""  # nothing current yet
+
+    assert room.next(data={"current_id": ""}).status_code == 303
+    r = room.next(data={"current_id": ""}, headers=HTMX)  # the same press, a second time
+
+    assert r.status_code == 409
+    assert "The current question had already changed" in text_of(r.text)
+    assert ids_in(r.text, "current") == [first.id]
+    assert fresh(db, second.id).live_state == L.ALLOWED
+    assert f'name="current_id" form="live-next-form" value="{first.id}"' in r.text
+    r = room.next(data={"current_id": str(first.id)}, headers=HTMX)
+    assert ids_in(r.text, "current") == [second.id]
+
+
 def test_next_pressed_on_two_screens_at_once_shows_a_message_in_the_queue(
     room: Room, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -537,6 +537,38 @@ def test_a_question_recorded_in_the_room_during_a_live_briefing_is_allowed_in_th
     assert ids(service.live_queue(db, briefing.id or 0)) == [waiting.id, q.id]
 
 
+def test_the_office_may_type_up_room_questions_after_the_briefing_was_marked_held(
+    db: Session, w: World
+) -> None:
+    held = live_briefing(db)
+    held.status = BriefingStatus.HELD
+    db.add(held)
+    db.commit()
+
+    q = service.record(
+        db,
+        actor=w.office,
+        data=record_input(channel=Channel.BRIEFING, briefing_id=held.id, received_at=utcnow()),
+    )
+    row = stored(db, q.id)
+    assert row.briefing_id == held.id
+    assert row.live_state is None  # the room is closed: it goes to triage, not the queue
+    with pytest.raises(ValidationFailed) as exc:  # a journalist can no longer ask there
+        service.ask(
+            db,
+            actor=w.journalist,
+            data=service.QuestionInput(text="Hỏi muộn?", briefing_id=held.id),
+            rate_limit=10,
+            rate_window_minutes=10,
+        )
+    assert set(errors_of(exc)) == {"briefing_id"}
+    held.status = BriefingStatus.CANCELLED
+    db.add(held)
+    db.commit()
+    with pytest.raises(ValidationFailed):
+        service.record(db, actor=w.office, data=record_input(briefing_id=held.id))
+
+
 def test_only_the_office_may_record_a_question(db: Session, w: World) -> None:
     with pytest.raises(Forbidden):
         service.record(db, actor=w.journalist, data=record_input())
@@ -1312,6 +1344,29 @@ def test_next_question_makes_the_first_allowed_current_and_the_previous_one_answ
     events = [r for r in audit_rows(db, "briefing.next_question") if r.object_id == str(bid)]
     assert [e.summary for e in events] == [f"#{second.id}", f"#{third.id}", "none"]
     assert all(e.object_type == "briefing" for e in events)
+
+
+def test_next_question_pressed_twice_from_one_screen_skips_no_question(
+    db: Session, w: World, live: Live
+) -> None:
+    first, second, _third = live.queue
+    allow(db, w, live, first)
+    allow(db, w, live, second)
+    bid = live.briefing.id or 0
+
+    shown = service.next_question(db, actor=w.office, briefing_id=bid, expected_current=0)
+    assert shown is not None and shown.id == first.id
+    with pytest.raises(Conflict):  # the second click still believes nothing was current
+        service.next_question(db, actor=w.office, briefing_id=bid, expected_current=0)
+    db.rollback()
+    assert stored(db, first.id).live_state == LiveState.CURRENT
+    assert stored(db, second.id).live_state == LiveState.ALLOWED
+
+    following = service.next_question(
+        db, actor=w.office, briefing_id=bid, expected_current=first.id
+    )
+    assert following is not None and following.id == second.id
+    assert stored(db, first.id).live_state == LiveState.ANSWERED
 
 
 def test_a_question_already_put_cannot_be_allowed_again(db: Session, w: World, live: Live) -> None:
