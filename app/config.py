@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     question_rate_window_minutes: int = Field(default=10, ge=1)
     question_duplicate_seconds: int = Field(default=60, ge=1)
 
+    # Official statements: the number series patterns (empty: app/statements/data/numbers.toml);
+    # the folder where every worker finds the stamp that invalidates cached public pages (all
+    # workers of one deployment must share it); how often a worker marks scheduled editions
+    # published (seconds, 0: never; visibility itself never waits for it); and, for `make bench`
+    # only, the route that returns a page's bytes from memory (the floor).
+    statement_numbers_file: str = ""
+    cache_dir: Path = PROJECT_ROOT / "var" / "cache"
+    scheduler_interval_seconds: int = Field(default=30, ge=0)
+    bench_routes: bool = False
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

@@ -93,3 +93,17 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+# Tables made by hand in migrations that no model describes: SQLite's full-text index of statement
+# editions with the shadow tables FTS5 keeps for it, and the GIN expression index on PostgreSQL.
+# Alembic's comparison (autogenerate and tests/test_migrations.py) leaves them alone.
+UNMODELLED_PREFIXES = ("statement_fts",)
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    if type_ == "table" and reflected and (name or "").startswith(UNMODELLED_PREFIXES):
+        return False
+    return not (type_ == "index" and name == "ix_statement_edition_search")

@@ -32,6 +32,11 @@ from app.questions import api as questions_api
 from app.questions import journalist as questions_journalist
 from app.questions import live as questions_live
 from app.questions import routes as questions_routes
+from app.statements import api as statements_api
+from app.statements import feeds as statements_feeds
+from app.statements import public as statements_public
+from app.statements import register as statements_register
+from app.statements import routes as statements_routes
 from app.templating import STATIC_DIR, create_env
 
 API_DESCRIPTION = """
@@ -90,11 +95,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_routes.router,
         questions_journalist.router,
         questions_agencies.router,
+        statements_routes.router,
+        statements_register.router,
+        statements_feeds.router,  # before the public pages
+        statements_public.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,
         content_api.router,
         questions_api.router,
+        statements_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

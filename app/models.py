@@ -20,11 +20,27 @@ from app.content.models import (
 )
 from app.holidays.models import CalendarDay
 from app.orgs.models import Organisation, OrganisationName
-from app.questions.models import Answer, Question, QuestionSupport, QuestionTransfer
+from app.questions.models import Answer, AnswerFile, Question, QuestionSupport, QuestionTransfer
+from app.statements.models import (
+    Edition,
+    EditionFile,
+    EditionTranslation,
+    Spokesperson,
+    Statement,
+    StatementApprover,
+    StatementCounter,
+    StatementFile,
+    StatementLanguage,
+    StatementOrganisation,
+    StatementQuestion,
+    StatementTopic,
+    Topic,
+)
 
 __all__ = [
     "AgendaItem",
     "Answer",
+    "AnswerFile",
     "Attachment",
     "AuditEvent",
     "Briefing",
@@ -35,6 +51,9 @@ __all__ = [
     "CalendarDay",
     "CallRecipient",
     "ContentCall",
+    "Edition",
+    "EditionFile",
+    "EditionTranslation",
     "LoginThrottle",
     "Organisation",
     "OrganisationName",
@@ -42,8 +61,18 @@ __all__ = [
     "QuestionSupport",
     "QuestionTransfer",
     "SeriesInvitee",
+    "Spokesperson",
+    "Statement",
+    "StatementApprover",
+    "StatementCounter",
+    "StatementFile",
+    "StatementLanguage",
+    "StatementOrganisation",
+    "StatementQuestion",
+    "StatementTopic",
     "Submission",
     "SubmissionVersion",
+    "Topic",
     "User",
     "UserSession",
 ]

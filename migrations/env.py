@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers every table
 from app.config import get_settings
-from app.db import EnumText, UTCDateTime, make_engine
+from app.db import EnumText, UTCDateTime, include_object, make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -33,6 +33,7 @@ def configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_item=render_item,
+        include_object=include_object,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
     )

@@ -147,6 +147,10 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "question_id": 1,
         "answer_id": 1,
         "agency_id": agency_id,
+        "statement_id": 1,
+        "spokesperson_id": 1,
+        "lang": "en",
+        "number": 1,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:

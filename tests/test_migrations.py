@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 from app import models  # noqa: F401 - registers every table
 from app.config import PROJECT_ROOT
-from app.db import make_engine
+from app.db import include_object, make_engine
 from tests.conftest import Backend, migrate
 
 
@@ -37,7 +37,10 @@ def test_autogenerate_finds_no_difference_between_models_and_migrations(
     engine = make_engine(url)
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            ),
+            SQLModel.metadata,
         )
     engine.dispose()
     assert diff == []
