@@ -14,6 +14,7 @@ help:
 	@echo "make test   - set up .venv with test tools and run lint and the whole test suite"
 	@echo "make lint   - ruff (lint and format check) and mypy"
 	@echo "make messages - extract translatable text and update the vi/en catalogs"
+	@echo "make bench  - 10,000 statements, one worker, wrk on loopback: public pages against a floor route"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,10 @@ test: $(VENV)/.installed-dev lint
 messages: $(VENV)/.installed-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Msg -k gettext:2 --no-location --sort-output --omit-header -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --width 100
+
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(BIN)/python -m tests.bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

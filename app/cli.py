@@ -45,7 +45,7 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     print(
         f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}; "
         f"department submissions added: {result.submissions_added}; "
-        f"questions added: {result.questions_added}"
+        f"questions added: {result.questions_added}; statements added: {result.statements_added}"
     )
     if result.created:
         print("\nDemo accounts (the passwords are shown only this once):")
@@ -67,13 +67,18 @@ def cmd_seed_reference(args: argparse.Namespace) -> int:
     from app.audit.service import Actor
     from app.briefings import service as briefings
     from app.orgs import service as orgs
+    from app.statements import service as statements
 
     path = Path(args.orgs_file) if args.orgs_file else orgs.SEED_FILE
     actor = Actor.system("seed-reference")
     with _session() as session:
         added = orgs.seed(session, actor=actor, path=path)
         kinds = briefings.seed_kinds(session, actor=actor)
-    print(f"Organisations added: {added} (from {path}); kinds of briefing added: {kinds}")
+        statement_refs = statements.seed_reference(session)
+    print(
+        f"Organisations added: {added} (from {path}); kinds of briefing added: {kinds}; "
+        f"statement languages and topics added: {statement_refs}"
+    )
     return 0
 
 
@@ -93,6 +98,17 @@ def cmd_extend_series(_args: argparse.Namespace) -> int:
         f"Series extended to {settings.briefing_horizon_months} months: {result.created} added, "
         f"{result.updated} updated, {result.removed} removed, {result.cancelled} cancelled"
     )
+    return 0
+
+
+def cmd_publish_due(_args: argparse.Namespace) -> int:
+    """Mark scheduled statements whose embargo has ended as published (cron, or the app's own
+    background task). Pages show them on time without it; this records the publication."""
+    from app.statements import service as statements
+
+    with _session() as session:
+        done = statements.publish_due(session)
+    print(f"Scheduled editions published: {len(done)}")
     return 0
 
 
@@ -172,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         "extend-series", help="generate recurring briefings up to the horizon (daily cron)"
     )
     extend.set_defaults(func=cmd_extend_series)
+    sub.add_parser(
+        "publish-due", help="record the publication of statements whose embargo has ended"
+    ).set_defaults(func=cmd_publish_due)
     create = sub.add_parser("create-user", help="create an account without the web interface")
     create.add_argument("--email", required=True)
     create.add_argument(

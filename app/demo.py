@@ -1,5 +1,5 @@
 """`pressdesk seed-demo`: the Quảng Ninh organisations and one demo account per role, with
-demo briefings, department content and journalists' questions.
+demo briefings, department content, journalists' questions and official statements.
 
 Idempotent: organisations are matched by code and accounts by email, so running it again
 adds only what is missing. Passwords are random and printed once, when an account is made.
@@ -25,6 +25,7 @@ from app.config import Settings
 from app.content.demo import seed_content
 from app.orgs import service as orgs
 from app.questions.demo import seed_questions
+from app.statements.demo import seed_statements
 from app.timeutil import local_today, to_local
 
 DEMO_DOMAIN = "demo.pressdesk.vn"
@@ -76,6 +77,7 @@ class SeedResult:
     briefings_added: int
     submissions_added: int
     questions_added: int
+    statements_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
 
@@ -117,6 +119,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         briefings_added=made,
         submissions_added=seed_content(session, settings),
         questions_added=seed_questions(session, settings),
+        statements_added=seed_statements(session),
         created=created,
         existing=existing,
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import models  # noqa: F401 - registers every table
+from app import (
+    bench,
+    models,  # noqa: F401 - registers every table
+)
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.audit import routes as audit_routes
@@ -33,10 +38,12 @@ from app.questions import journalist as questions_journalist
 from app.questions import live as questions_live
 from app.questions import routes as questions_routes
 from app.statements import api as statements_api
+from app.statements import cache as statements_cache
 from app.statements import feeds as statements_feeds
 from app.statements import public as statements_public
 from app.statements import register as statements_register
 from app.statements import routes as statements_routes
+from app.statements import scheduler as statements_scheduler
 from app.templating import STATIC_DIR, create_env
 
 API_DESCRIPTION = """
@@ -56,7 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if settings.scheduler_interval_seconds:
+            task = asyncio.create_task(
+                statements_scheduler.run(engine, settings.scheduler_interval_seconds)
+            )
         yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         engine.dispose()
 
     app = FastAPI(
@@ -70,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.templates = create_env(settings)
+    statements_cache.install(app)
 
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
@@ -107,5 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statements_api.router,
     ):
         app.include_router(router)
+    if settings.bench_routes:  # `make bench` only: the floor that public pages are measured against
+        app.include_router(bench.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -140,3 +140,10 @@ def test_seed_reference_loads_bodies_and_kinds_without_accounts(
     assert len(db.exec(select(BriefingKind)).all()) == 5
     assert [o.code for o in db.exec(select(Organisation)).all()] == ["UBND-HP"]
     assert db.exec(select(User)).first() is None
+
+
+def test_publish_due_reports_how_many_embargoes_it_recorded(
+    pressdesk: Any, db: Session, capsys: Any
+) -> None:
+    assert pressdesk("publish-due") == 0
+    assert "Scheduled editions published: 0" in capsys.readouterr().out

@@ -1,7 +1,705 @@
-"""Official statements: api (being built)."""
+"""JSON API for official statements (Decree 09/2017): the public reads what is published; the
+press office and the spokesperson draft, review, schedule, publish, correct and withdraw.
+
+What the public sees is decided by time, as on the pages: an edition is visible from its
+`publish_at` until the next edition replaces it, so an embargoed statement is absent from the
+list, the search and the detail (404) until its time, on any worker. A withdrawn statement stays
+readable with `withdrawn: true` and the reason. Texts are returned as stored (escaping them is the
+renderer's job); `body_html` is the Markdown rendered and sanitised. Datetimes are ISO 8601 in
+UTC; `from` and `to` are local calendar days (Asia/Ho_Chi_Minh).
+
+The office's routes follow the service's rules: a step the edition's state does not allow, or a
+stale `revision`, is 409; a published edition is never edited (409: start a new edition); approval
+by the author, the last editor or a translator of the edition is 403.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Annotated, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from app.access import OfficeOnly, Public
+from app.db import SessionDep
+from app.errors import Conflict, NotFound, ValidationFailed, api_locale
+from app.i18n import Msg, gettext
+from app.markdown import render_markdown
+from app.orgs import service as orgs
+from app.orgs.models import OrgView
+from app.statements import queries, service, states
+from app.statements.models import (
+    KIND_LABELS,
+    SPOKESPERSON_ROLE_LABELS,
+    STATE_LABELS,
+    ChangeKind,
+    Compliance,
+    Edition,
+    EditionState,
+    EditionTranslation,
+    Spokesperson,
+    SpokespersonRole,
+    Statement,
+    StatementKind,
+    StatementTopic,
+    Topic,
+)
+from app.timeutil import to_local, utcnow
+
+router = APIRouter(prefix="/api/v1")
+STATEMENTS = "/statements"
+TAGS: list[str | Enum] = ["statements"]
+ActionName = Literal[
+    "submit", "return", "approve", "publish", "unschedule", "new-edition", "withdraw"
+]
+EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # keeps the UTC conversion in range
+NEVER_EDITED = Msg(
+    "A published edition is never edited: start a new edition to change this statement."
+)
+SCHEDULED_LOCKED = Msg(
+    "This edition is scheduled: cancel the schedule and return it to draft to change it."
+)
+
+
+# --- Shapes ------------------------------------------------------------------------------------
+
+
+class OrgRef(SQLModel):
+    """An organisation with the name it had on the date of issue (today for drafts)."""
+
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class TopicRef(SQLModel):
+    code: str
+    name: str  # in the language asked for
+    name_vi: str
+    name_en: str
+
+
+class SpokespersonRef(SQLModel):
+    """The person in whose name the statement is issued."""
+
+    id: int
+    full_name: str
+    title: str
+    role: SpokespersonRole
+    role_label: str
+
+
+class TranslationRef(SQLModel):
+    """A translation of the edition; `outdated` when a major edition came after it."""
+
+    language: str
+    title: str
+    outdated: bool
+
+
+class FilePublic(SQLModel):
+    """A file of the edition; `url` downloads it (never shown inline)."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+
+class ChangeNote(SQLModel):
+    edition: int
+    change_kind: ChangeKind
+    note: str
+    published_at: datetime
+
+
+class StatementSummary(SQLModel):
+    """A published statement as lists show it, in `language` (Vietnamese unless a translation
+    was asked for with `lang`)."""
+
+    id: int
+    number: str | None
+    kind: StatementKind
+    kind_label: str
+    organisation: OrgRef | None
+    language: str
+    title: str
+    summary: str
+    outdated: bool  # the translation shown predates a major edition
+    topics: list[str]  # topic codes
+    languages: list[str]  # the translations the visible edition carries
+    edition: int
+    first_published_at: datetime
+    updated_at: datetime  # when the visible edition was published
+    withdrawn: bool
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+    url: str
+
+
+class StatementDetail(StatementSummary):
+    """One published statement: the visible edition with its history of changes, translations and
+    files. A request to publish a reply or correction names the press agency and the article."""
+
+    spokesperson: SpokespersonRef | None
+    body: str  # Markdown, as written
+    body_html: str  # rendered and sanitised
+    topic_refs: list[TopicRef]
+    briefing_id: int | None
+    change_notes: list[ChangeNote]  # visible editions, newest first
+    translations: list[TranslationRef]
+    files: list[FilePublic]
+    target_agency_name: str
+    article_title: str
+    article_url: str
+    compliance: Compliance | None
+
+
+class TranslationDraft(SQLModel):
+    language: str
+    title: str
+    summary: str
+    body: str
+    source_number: int  # the edition it was made from
+    outdated: bool
+    translated_by: int | None
+    updated_at: datetime
+
+
+class StatementDraft(SQLModel):
+    """A statement as the office works on it, with one of its editions (the one being prepared,
+    or the one the last action concerned). `revision` is the edition's: send it back to change it.
+    `steps` are the workflow steps the edition's state allows now."""
+
+    id: int
+    number: str | None
+    kind: StatementKind
+    organisation_id: int
+    spokesperson_id: int | None
+    briefing_id: int | None
+    topic_ids: list[int]
+    related_org_ids: list[int]
+    question_ids: list[int]
+    target_agency_id: int | None
+    target_agency_name: str
+    article_title: str
+    article_url: str
+    compliance: Compliance | None
+    first_published_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+    edition: int
+    state: EditionState
+    state_label: str
+    title: str
+    summary: str
+    body: str
+    body_html: str
+    change_kind: ChangeKind
+    change_note: str
+    created_by: int | None
+    edited_by: int | None
+    submitted_at: datetime | None
+    approved_by: int | None
+    approved_at: datetime | None
+    publish_at: datetime | None
+    revision: int
+    translations: list[TranslationDraft]
+    files: list[FilePublic]
+    steps: list[states.Step]
+
+
+class StatementCreate(SQLModel):
+    """A new statement (its first edition, in draft). Missing or invalid values are 422 with the
+    field's message in `errors`. A request to publish a reply or correction
+    (`correction_request`) names the press agency (`target_agency_id` from the registry, or
+    `target_agency_name`) and the article."""
+
+    kind: StatementKind | None = None
+    organisation_id: int | None = None
+    spokesperson_id: int | None = None
+    title: str = ""
+    summary: str = ""
+    body: str = ""  # Markdown
+    briefing_id: int | None = None
+    topic_ids: list[int] = Field(default_factory=list)
+    related_org_ids: list[int] = Field(default_factory=list)
+    question_ids: list[int] = Field(default_factory=list)
+    target_agency_id: int | None = None
+    target_agency_name: str = ""
+    article_title: str = ""
+    article_url: str = ""
+    compliance: Compliance | None = None
+
+
+class DraftUpdate(StatementCreate):
+    """The edition being prepared as it should be saved (every field: what is left out is
+    emptied). `revision` is the edition's current one (409 if someone saved meanwhile). A later
+    edition keeps the statement's kind, organisation and spokesperson, and needs `change_kind`
+    (major or minor) and a `change_note` for readers."""
+
+    revision: int
+    change_kind: ChangeKind | None = None
+    change_note: str = ""
+
+
+class TranslationUpdate(SQLModel):
+    """The translation carried by the edition being prepared (it is then made from it)."""
+
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+
+
+class ActionRequest(SQLModel):
+    """`revision`, if sent, must be the edition's current one. publish: `publish_at` (with a time
+    zone offset, in the future) schedules the edition under embargo instead of publishing it now.
+    withdraw: `reason` (required, shown to readers)."""
+
+    revision: int | None = None
+    publish_at: AwareDatetime | None = None
+    reason: str = ""
+
+
+# --- Shaping -----------------------------------------------------------------------------------
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value else None
+
+
+def _org_ref(view: OrgView | None) -> OrgRef | None:
+    if view is None:
+        return None
+    return OrgRef(id=view.id, code=view.code, name_vi=view.name_vi, name_en=view.name_en)
+
+
+def _issue_day(st: Statement) -> date | None:
+    return to_local(st.first_published_at).date() if st.first_published_at else None
+
+
+def _files(session: Session, statement_id: int, edition_id: int) -> list[FilePublic]:
+    rows = service.edition_files(session, edition_id)
+    return [
+        FilePublic.model_validate(
+            {**f.model_dump(), "url": f"/statements/{statement_id}/files/{f.id}"}
+        )
+        for f in rows
+    ]
+
+
+def _topics_of(session: Session, statement_ids: list[int]) -> dict[int, list[Topic]]:
+    found: dict[int, list[Topic]] = {}
+    if statement_ids:
+        rows = session.exec(
+            select(StatementTopic.statement_id, Topic)
+            .join(Topic, col(Topic.id) == col(StatementTopic.topic_id))
+            .where(col(StatementTopic.statement_id).in_(statement_ids))
+            .order_by(col(Topic.position), col(Topic.code))
+        ).all()
+        for sid, topic in rows:
+            found.setdefault(sid, []).append(topic)
+    return found
+
+
+def _translations_of(
+    session: Session, edition_ids: list[int]
+) -> dict[int, dict[str, EditionTranslation]]:
+    found: dict[int, dict[str, EditionTranslation]] = {}
+    if edition_ids:
+        rows = session.exec(
+            select(EditionTranslation)
+            .where(col(EditionTranslation.edition_id).in_(edition_ids))
+            .order_by(col(EditionTranslation.language))
+        ).all()
+        for t in rows:
+            found.setdefault(t.edition_id, {})[t.language] = t
+    return found
+
+
+def _summary_fields(
+    request: Request,
+    session: Session,
+    st: Statement,
+    ed: Edition,
+    *,
+    lang: str | None,
+    carried: dict[str, EditionTranslation],
+    topics: list[Topic],
+    organisation: OrgRef | None,
+) -> dict[str, object]:
+    assert st.id is not None and st.first_published_at is not None and ed.publish_at is not None
+    shown = carried.get(lang) if lang else None
+    return {
+        "id": st.id,
+        "number": st.number,
+        "kind": st.kind,
+        "kind_label": gettext(_locale(request, lang), KIND_LABELS[st.kind]),
+        "organisation": organisation,
+        "language": shown.language if shown else service.SOURCE_LANGUAGE,
+        "title": shown.title if shown else ed.title,
+        "summary": shown.summary if shown else ed.summary,
+        "outdated": service.is_outdated(session, shown, ed) if shown else False,
+        "topics": [t.code for t in topics],
+        "languages": sorted(carried),
+        "edition": ed.number,
+        "first_published_at": _utc(st.first_published_at),
+        "updated_at": _utc(ed.publish_at),
+        "withdrawn": st.withdrawn_at is not None,
+        "withdrawn_at": _utc(st.withdrawn_at),
+        "withdrawn_reason": st.withdrawn_reason,
+        "url": f"/statements/{st.id}",
+    }
+
+
+def _locale(request: Request, lang: str | None) -> str:
+    """Labels follow `lang` when asked and the site has that language, else Accept-Language."""
+    if lang and lang in request.app.state.settings.languages:
+        return lang
+    return api_locale(request)
+
+
+def _detail(
+    request: Request,
+    session: Session,
+    st: Statement,
+    ed: Edition,
+    lang: str | None,
+    now: datetime,
+) -> StatementDetail:
+    assert st.id is not None and ed.id is not None
+    locale = _locale(request, lang)
+    carried = service.translations(session, ed.id)
+    topics = _topics_of(session, [st.id]).get(st.id, [])
+    shown = carried.get(lang) if lang else None
+    body = shown.body if shown else ed.body
+    person = session.get(Spokesperson, st.spokesperson_id) if st.spokesperson_id else None
+    agency = st.target_agency_name
+    if st.target_agency_id is not None:
+        agency = orgs.get(session, st.target_agency_id, on=_issue_day(st)).name(locale)
+    history = service.public_history(session, st.id, now)
+    return StatementDetail.model_validate(
+        {
+            **_summary_fields(
+                request,
+                session,
+                st,
+                ed,
+                lang=lang,
+                carried=carried,
+                topics=topics,
+                organisation=_org_ref(orgs.get(session, st.organisation_id, on=_issue_day(st))),
+            ),
+            "spokesperson": SpokespersonRef(
+                id=person.id or 0,
+                full_name=person.full_name,
+                title=person.title,
+                role=person.role,
+                role_label=gettext(locale, SPOKESPERSON_ROLE_LABELS[person.role]),
+            )
+            if person
+            else None,
+            "body": body,
+            "body_html": str(render_markdown(body)),
+            "topic_refs": [
+                TopicRef(code=t.code, name=t.name(locale), name_vi=t.name_vi, name_en=t.name_en)
+                for t in topics
+            ],
+            "briefing_id": st.briefing_id,
+            "change_notes": [
+                ChangeNote(
+                    edition=e.number,
+                    change_kind=e.change_kind,
+                    note=e.change_note,
+                    published_at=at.astimezone(UTC),
+                )
+                for e in history
+                if (at := e.publish_at) is not None
+            ],
+            "translations": [
+                TranslationRef(
+                    language=t.language,
+                    title=t.title,
+                    outdated=service.is_outdated(session, t, ed),
+                )
+                for t in carried.values()
+            ],
+            "files": _files(session, st.id, ed.id),
+            "target_agency_name": agency,
+            "article_title": st.article_title,
+            "article_url": st.article_url,
+            "compliance": st.compliance,
+        }
+    )
+
+
+def _draft_out(request: Request, session: Session, st: Statement, ed: Edition) -> StatementDraft:
+    assert st.id is not None and ed.id is not None
+    locale = api_locale(request)
+    carried = service.translations(session, ed.id)
+    return StatementDraft.model_validate(
+        {
+            **st.model_dump(exclude={"id", "year", "seq", "created_at", "updated_at", "revision"}),
+            **ed.model_dump(
+                exclude={"id", "number", "statement_id", "search_text", "superseded_at"}
+            ),
+            "id": st.id,
+            "topic_ids": service.topic_ids(session, st.id),
+            "related_org_ids": service.related_org_ids(session, st.id),
+            "question_ids": service.question_ids(session, st.id),
+            "first_published_at": _utc(st.first_published_at),
+            "withdrawn_at": _utc(st.withdrawn_at),
+            "edition": ed.number,
+            "state_label": gettext(locale, STATE_LABELS[ed.state]),
+            "body_html": str(render_markdown(ed.body)),
+            "submitted_at": _utc(ed.submitted_at),
+            "approved_at": _utc(ed.approved_at),
+            "publish_at": _utc(ed.publish_at),
+            "translations": [
+                TranslationDraft.model_validate(
+                    {
+                        **t.model_dump(),
+                        "outdated": service.is_outdated(session, t, ed),
+                        "updated_at": _utc(t.updated_at),
+                    }
+                )
+                for t in carried.values()
+            ],
+            "files": _files(session, st.id, ed.id),
+            "steps": states.allowed_steps(ed.state),
+        }
+    )
+
+
+def _latest(session: Session, statement_id: int) -> Edition:
+    """The edition being prepared, else the newest one."""
+    ed = service.working_edition(session, statement_id)
+    if ed is None:
+        eds = service.editions(session, statement_id)
+        if not eds:
+            raise NotFound()
+        ed = eds[-1]
+    return ed
+
+
+def _require_working(session: Session, statement_id: int) -> None:
+    """Say why nothing can be edited when the current edition is issued (409)."""
+    if service.working_edition(session, statement_id) is not None:
+        return
+    latest = _latest(session, statement_id)
+    raise Conflict(SCHEDULED_LOCKED if latest.state == EditionState.SCHEDULED else NEVER_EDITED)
+
+
+def _input(body: StatementCreate) -> service.StatementInput:
+    fields = body.model_dump(exclude={"revision"})
+    return service.StatementInput(**fields)
+
+
+# --- Reading (public) --------------------------------------------------------------------------
+
+
+@router.get(STATEMENTS, response_model=list[StatementSummary], tags=TAGS)
+def list_statements(
+    request: Request,
+    response: Response,
+    identity: Public,
+    session: SessionDep,
+    kind: StatementKind | None = None,
+    topic: Annotated[str | None, Query(description="the topic's code, e.g. du-lich")] = None,
+    organisation_id: Annotated[int | None, Query(description="the issuing organisation")] = None,
+    lang: Annotated[
+        str | None,
+        Query(max_length=10, description="only statements translated into it, shown in it"),
+    ] = None,
+    from_: Annotated[date | None, Query(alias="from", description="local date of issue")] = None,
+    to: Annotated[date | None, Query(description="local date of issue, inclusive")] = None,
+    q: Annotated[str, Query(description="words, accents optional: da nang finds Đà Nẵng")] = "",
+    before: Annotated[
+        str | None, Query(max_length=40, description="the cursor of the Link rel=next header")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[StatementSummary]:
+    """Published statements (withdrawn ones too, marked), newest first by date of issue. When
+    there are more, the `Link` header gives the next page (rel="next", keyset cursor `before`).
+    A topic or language nobody uses, or a search of only punctuation, finds nothing."""
+    cursor = queries.Cursor.parse(before) if before else None
+    if before and cursor is None:
+        raise ValidationFailed({"before": Msg("Some of the values sent are not valid.")})
+    found_topic = queries.topic_by_code(session, topic) if topic else None
+    if topic and found_topic is None:
+        return []
+    filters = queries.Filters(
+        kind=kind,
+        topic=found_topic,
+        organisation_id=organisation_id,
+        language=lang if lang and lang != service.SOURCE_LANGUAGE else None,
+        date_from=max(from_, EARLIEST) if from_ else None,
+        date_to=min(to, LATEST) if to else None,
+        q=q,
+    )
+    page = queries.statement_page(session, filters, now=utcnow(), before=cursor, limit=limit)
+    if page.next is not None:
+        url = request.url.include_query_params(before=page.next.token())
+        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
+    carried = _translations_of(session, [i.edition.id for i in page.items if i.edition.id])
+    return [
+        StatementSummary.model_validate(
+            _summary_fields(
+                request,
+                session,
+                item.statement,
+                item.edition,
+                lang=lang,
+                carried=carried.get(item.edition.id or 0, {}),
+                topics=item.topics,
+                organisation=_org_ref(item.organisation),
+            )
+        )
+        for item in page.items
+    ]
+
+
+@router.get(STATEMENTS + "/{statement_id}", response_model=StatementDetail, tags=TAGS)
+def get_statement(
+    request: Request,
+    statement_id: int,
+    identity: Public,
+    session: SessionDep,
+    lang: Annotated[
+        str | None, Query(max_length=10, description="a translation's language, e.g. en")
+    ] = None,
+) -> StatementDetail:
+    """The edition the public sees now (404 before publication, under embargo too). With `lang`,
+    the title, summary and body of that translation (`language` says which was returned)."""
+    now = utcnow()
+    ed = service.public_edition(session, statement_id, now)
+    st = session.get(Statement, statement_id) if ed is not None else None
+    if ed is None or st is None or st.first_published_at is None:
+        raise NotFound()
+    return _detail(request, session, st, ed, lang, now)
+
+
+# --- The office --------------------------------------------------------------------------------
+
+
+@router.get(STATEMENTS + "/{statement_id}/draft", response_model=StatementDraft, tags=TAGS)
+def get_draft(
+    request: Request, statement_id: int, identity: OfficeOnly, session: SessionDep
+) -> StatementDraft:
+    """The edition being prepared (draft, submitted or approved); when there is none, the newest
+    edition (scheduled or published), whose `steps` say what can be done with it."""
+    st = service.get(session, statement_id, actor=identity.actor)
+    return _draft_out(request, session, st, _latest(session, statement_id))
+
+
+@router.post(STATEMENTS, response_model=StatementDraft, status_code=201, tags=TAGS)
+def create_statement(
+    request: Request, body: StatementCreate, identity: OfficeOnly, session: SessionDep
+) -> StatementDraft:
+    """A new statement, its first edition in draft."""
+    st = service.create(session, actor=identity.actor, data=_input(body))
+    return _draft_out(request, session, st, _latest(session, st.id or 0))
+
+
+@router.put(STATEMENTS + "/{statement_id}/draft", response_model=StatementDraft, tags=TAGS)
+def update_draft(
+    request: Request,
+    statement_id: int,
+    body: DraftUpdate,
+    identity: OfficeOnly,
+    session: SessionDep,
+) -> StatementDraft:
+    """Save the edition being prepared (a submitted one goes back to draft). A published or
+    scheduled edition is never edited (409); an approved one must be returned to draft first."""
+    st = service.get(session, statement_id, actor=identity.actor)
+    _require_working(session, statement_id)
+    ed = service.update(
+        session,
+        actor=identity.actor,
+        statement_id=statement_id,
+        data=_input(body),
+        expected_revision=body.revision,
+    )
+    return _draft_out(request, session, st, ed)
+
+
+@router.put(
+    STATEMENTS + "/{statement_id}/translations/{lang}", response_model=StatementDraft, tags=TAGS
+)
+def save_translation(
+    request: Request,
+    statement_id: int,
+    lang: str,
+    body: TranslationUpdate,
+    identity: OfficeOnly,
+    session: SessionDep,
+) -> StatementDraft:
+    """Write or update the translation into `lang` carried by the edition being prepared (it
+    goes back to draft, to be approved again)."""
+    st = service.get(session, statement_id, actor=identity.actor)
+    _require_working(session, statement_id)
+    service.save_translation(
+        session,
+        actor=identity.actor,
+        statement_id=statement_id,
+        language=lang,
+        title=body.title,
+        summary=body.summary,
+        body=body.body,
+    )
+    return _draft_out(request, session, st, _latest(session, statement_id))
+
+
+@router.post(STATEMENTS + "/{statement_id}/{action}", response_model=StatementDraft, tags=TAGS)
+def take_action(
+    request: Request,
+    statement_id: int,
+    action: ActionName,
+    identity: OfficeOnly,
+    session: SessionDep,
+    body: ActionRequest | None = None,
+) -> StatementDraft:
+    """submit, return (to draft), approve (by a second person: the spokesperson or an editor given
+    the right), publish (now, or scheduled with `publish_at`), unschedule, new-edition (from the
+    one issued) or withdraw (with `reason`). A step the edition's state does not allow is 409."""
+    body = body or ActionRequest()
+    actor = identity.actor
+    revision = body.revision
+    if action == "submit":
+        ed = service.submit(
+            session, actor=actor, statement_id=statement_id, expected_revision=revision
+        )
+    elif action == "return":
+        ed = service.return_to_draft(
+            session, actor=actor, statement_id=statement_id, expected_revision=revision
+        )
+    elif action == "approve":
+        ed = service.approve(
+            session, actor=actor, statement_id=statement_id, expected_revision=revision
+        )
+    elif action == "publish":
+        ed = service.publish(
+            session,
+            actor=actor,
+            statement_id=statement_id,
+            at=body.publish_at.astimezone(UTC) if body.publish_at else None,
+            expected_revision=revision,
+            numbers_file=request.app.state.settings.statement_numbers_file,
+        )
+    elif action == "unschedule":
+        ed = service.unschedule(
+            session, actor=actor, statement_id=statement_id, expected_revision=revision
+        )
+    elif action == "new-edition":
+        ed = service.new_edition(session, actor=actor, statement_id=statement_id)
+    else:
+        service.withdraw(session, actor=actor, statement_id=statement_id, reason=body.reason)
+        ed = _latest(session, statement_id)
+    st = service.get(session, statement_id, actor=actor)
+    return _draft_out(request, session, st, ed)

@@ -185,7 +185,7 @@ class Statement(SQLModel, table=True):
     # The number in the kind's yearly series, given when first issued: "15/TCBC-UBND".
     year: int | None = None
     seq: int | None = None
-    number: str | None = Field(default=None, max_length=60, unique=True)
+    number: str | None = Field(default=None, max_length=60, index=True)  # repeats across years
     # When the first edition is (or will be) public; the date of issue.
     first_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,7 +1,322 @@
-"""Official statements: public (being built)."""
+"""The newsroom: published statements (list, search, each statement and its translations, a print
+view, files), the public spokesperson register and the sitemap.
+
+Everything here is read "as at now" (an embargoed statement is a 404 until its time) and goes
+through the page cache (`statements.cache`) except downloads. Queries live in `queries`.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from sqlmodel import Session
+
+from app import timeutil
+from app.access import Public
+from app.db import SessionDep
+from app.errors import NotFound
+from app.orgs import service as orgs
+from app.statements import cache, queries, service
+from app.statements.models import (
+    COMPLIANCE_LABELS,
+    KIND_LABELS,
+    SPOKESPERSON_ROLE_LABELS,
+    StatementKind,
+)
+from app.storage import download_headers, path_of
+from app.templating import render
+from app.timeutil import LOCAL_TZ
+
+router = APIRouter(include_in_schema=False)
+
+HTML = "text/html; charset=utf-8"
+LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
+
+
+def _html(
+    request: Request,
+    session: Session,
+    template: str,
+    context: dict[str, Any],
+    overrides: Mapping[str, Any],
+    *,
+    now: datetime,
+    block: str | None = None,
+    expires: datetime | None = None,
+) -> cache.Rendered:
+    """Render a page for the cache: it changes by itself when the next embargo ends. Its
+    Last-Modified is the time of the render (never earlier than any change it shows)."""
+    change = service.next_public_change(session, now)
+    if expires is None or (change is not None and change < expires):
+        expires = change
+    response = render(request, template, {**context, **overrides}, block=block)
+    return cache.Rendered(bytes(response.body), HTML, expires)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# --- The list and search -------------------------------------------------------------------------
+
+
+@router.get("/statements")
+def statements_page(
+    request: Request,
+    identity: Public,
+    session: SessionDep,
+    q: str = "",
+    kind: str = "",
+    topic: str = "",
+    org: str = "",
+    lang: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    before: str = "",
+) -> Response:
+    """Published statements, newest first, with filters and full-text search."""
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        kinds = [k for k in StatementKind]
+        filters = queries.Filters(
+            kind=StatementKind(kind) if kind in {k.value for k in kinds} else None,
+            topic=queries.topic_by_code(session, topic),
+            organisation_id=queries.parse_int(org),
+            language=lang if lang in queries.language_codes(session) else None,
+            date_from=queries.parse_date(date_from),
+            date_to=queries.parse_date(date_to),
+            q=q[:1000],
+        )
+        cursor = queries.Cursor.parse(before)
+        page = queries.statement_page(session, filters, now=now, before=cursor)
+        feed_query = {
+            k: v
+            for k, v in (
+                ("kind", filters.kind.value if filters.kind else ""),
+                ("topic", filters.topic.code if filters.topic else ""),
+            )
+            if v
+        }
+        context = {
+            "filters": filters,
+            "page": page,
+            "before": cursor,
+            "kinds": kinds,
+            "kind_labels": KIND_LABELS,
+            "topics": service.topics(session),
+            "organisations": orgs.list_organisations(
+                session, kinds=service.ISSUING_KINDS, include_retired=True
+            ),
+            "languages": service.translation_languages(session),
+            "feed_query": feed_query,
+        }
+        return _html(
+            request,
+            session,
+            "statements/public_list.html",
+            context,
+            overrides,
+            now=now,
+            block="results",
+        )
+
+    return cache.serve(request, identity, build)
+
+
+# --- One statement -------------------------------------------------------------------------------
+
+
+def _statement_context(
+    request: Request, view: queries.StatementView, lang: str | None
+) -> dict[str, Any]:
+    base = _base(request)
+    sid = view.statement.id
+    alternates = [("vi", f"{base}/statements/{sid}")]
+    alternates += [(code, f"{base}/statements/{sid}/{code}") for code in sorted(view.translations)]
+    alternates.append(("x-default", f"{base}/statements/{sid}"))
+    content: Any = view.translations[lang] if lang else view.edition
+    description = content.summary or queries.plain_text(content.body)[:300]
+    return {
+        "view": view,
+        "st": view.statement,
+        "ed": view.edition,
+        "content": content,
+        "content_lang": lang or service.SOURCE_LANGUAGE,
+        "translation": view.translations[lang] if lang else None,
+        "kind_labels": KIND_LABELS,
+        "role_labels": SPOKESPERSON_ROLE_LABELS,
+        "compliance_labels": COMPLIANCE_LABELS,
+        "alternates": alternates,
+        "canonical": f"{base}/statements/{sid}" + (f"/{lang}" if lang else ""),
+        "description": description,
+        "last_modified": view.last_change,
+    }
+
+
+@router.get("/statements/{statement_id:int}")
+def statement_page(
+    request: Request, statement_id: int, identity: Public, session: SessionDep
+) -> Response:
+    """A statement's permanent address (Vietnamese); 404 until it is public."""
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        view = queries.statement_view(session, statement_id, now=now)
+        context = _statement_context(request, view, None)
+        return _html(
+            request,
+            session,
+            "statements/public_detail.html",
+            context,
+            overrides,
+            now=now,
+        )
+
+    return cache.serve(request, identity, build)
+
+
+@router.get("/statements/{statement_id:int}/print")
+def statement_print(
+    request: Request, statement_id: int, identity: Public, session: SessionDep, lang: str = ""
+) -> Response:
+    """A clean page to print (no menus), in Vietnamese or in one of its translations."""
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        view = queries.statement_view(session, statement_id, now=now)
+        if lang and lang != service.SOURCE_LANGUAGE and lang not in view.translations:
+            raise NotFound()
+        chosen = lang if lang in view.translations else None
+        context = _statement_context(request, view, chosen)
+        return _html(
+            request,
+            session,
+            "statements/public_print.html",
+            context,
+            overrides,
+            now=now,
+        )
+
+    return cache.serve(request, identity, build)
+
+
+@router.get("/statements/{statement_id:int}/files/{attachment_id:int}")
+def statement_file(
+    request: Request, statement_id: int, attachment_id: int, identity: Public, session: SessionDep
+) -> Response:
+    """A file of the public edition, always as a download."""
+    row = queries.public_file(session, statement_id, attachment_id, now=timeutil.utcnow())
+    path = path_of(request.app.state.settings.upload_dir, row.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(path, media_type=row.content_type, headers=download_headers(row.filename))
+
+
+@router.get("/statements/{statement_id:int}/{lang}")
+def translation_page(
+    request: Request, statement_id: int, lang: str, identity: Public, session: SessionDep
+) -> Response:
+    """A translation of the public edition; it says so when made from an earlier version."""
+    if lang == service.SOURCE_LANGUAGE or not LANG_RE.fullmatch(lang):
+        raise NotFound()
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        view = queries.statement_view(session, statement_id, now=now)
+        translation = view.translations.get(lang)
+        if translation is None:
+            raise NotFound()
+        context = _statement_context(request, view, lang)
+        context["outdated_since"] = queries.outdated_since(session, view, translation)
+        if lang in request.app.state.settings.languages:
+            context["locale"] = lang  # an English page reads in English throughout
+        return _html(
+            request,
+            session,
+            "statements/public_detail.html",
+            context,
+            overrides,
+            now=now,
+        )
+
+    return cache.serve(request, identity, build)
+
+
+# --- The spokesperson register -------------------------------------------------------------------
+
+
+def _next_midnight(now: datetime) -> datetime:
+    tomorrow = timeutil.to_local(now).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), LOCAL_TZ)
+
+
+@router.get("/spokespersons")
+def spokespersons_page(request: Request, identity: Public, session: SessionDep) -> Response:
+    """Who may speak for each organisation today (Decree 09/2017, Art. 3), and who could."""
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        today: date = timeutil.to_local(now).date()
+        context = {
+            "groups": queries.register(session, on=today),
+            "today": today,
+            "role_labels": SPOKESPERSON_ROLE_LABELS,
+        }
+        return _html(
+            request,
+            session,
+            "statements/public_spokespersons.html",
+            context,
+            overrides,
+            now=now,
+            expires=_next_midnight(now),  # the register is read for a day
+        )
+
+    return cache.serve(request, identity, build)
+
+
+@router.get("/spokespersons/{spokesperson_id:int}/document")
+def spokesperson_document(
+    request: Request, spokesperson_id: int, identity: Public, session: SessionDep
+) -> Response:
+    """The signed appointment or authorisation, as a download."""
+    person = queries.spokesperson_document(session, spokesperson_id)
+    path = path_of(request.app.state.settings.upload_dir, person.document_stored_name or "")
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(
+        path,
+        media_type=person.document_content_type or "application/octet-stream",
+        headers=download_headers(person.document_filename or "van-ban.pdf"),
+    )
+
+
+# --- The sitemap ---------------------------------------------------------------------------------
+
+
+@router.get("/sitemap.xml")
+def sitemap(request: Request, identity: Public, session: SessionDep) -> Response:
+    """Every public statement, translation and announced briefing (sitemaps.org 0.9)."""
+
+    def build(now: datetime, _overrides: Mapping[str, Any]) -> cache.Rendered:
+        base = _base(request)
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        for entry in queries.sitemap(session, now=now):
+            lastmod = (
+                f"<lastmod>{entry.lastmod.isoformat(timespec='seconds')}</lastmod>"
+                if entry.lastmod
+                else ""
+            )
+            lines.append(f"<url><loc>{xml_escape(base + entry.path)}</loc>{lastmod}</url>")
+        lines.append("</urlset>")
+        body = ("\n".join(lines) + "\n").encode("utf-8")
+        return cache.Rendered(
+            body, "application/xml; charset=utf-8", service.next_public_change(session, now)
+        )
+
+    return cache.serve(request, identity, build, personal=False)

@@ -1,7 +1,355 @@
-"""Official statements: register (being built)."""
+"""The spokesperson register (Decree 09/2017, Art. 3) as the office keeps it: who may speak for
+each organisation, from when to when, with the signed appointment or authorisation; and the
+administrator's pages for who may approve statements and which languages they are translated
+into. Every rule is in `service`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from io import BytesIO
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import UploadFile
+
+from app.access import AdminOnly, OfficeOnly
+from app.accounts import service as accounts
+from app.accounts.models import ROLE_LABELS, Role, UserStatus
+from app.db import SessionDep
+from app.errors import Conflict, FileTooLarge, UnsupportedFile, ValidationFailed
+from app.flash import flash
+from app.forms import parse_date, parse_int
+from app.i18n import Msg
+from app.orgs import service as orgs
+from app.orgs.models import OrgView
+from app.statements import service
+from app.statements.models import SPOKESPERSON_ROLE_LABELS, SpokespersonRole
+from app.storage import download_headers
+from app.templating import redirect, render
+from app.timeutil import local_today
+
+router = APIRouter(include_in_schema=False)
+
+PERSON_FIELDS = (
+    "organisation_id",
+    "role",
+    "full_name",
+    "title",
+    "phone",
+    "email",
+    "matter",
+    "valid_from",
+    "valid_to",
+    "user_id",
+)
+ROLE_VALUES = frozenset(r.value for r in SpokespersonRole)
+# Accounts a person in the register may be linked to (the one who signs in to approve, say).
+LINKABLE_ROLES = (Role.SPOKESPERSON, Role.PRESS_OFFICE, Role.DEPARTMENT)
+DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png"
+
+
+# --- The register -------------------------------------------------------------------------------
+
+
+def _groups(session: Session, names: dict[int, OrgView], today: date) -> list[dict[str, Any]]:
+    """The register per organisation: in force today, to come, and past (newest first)."""
+    current, others = service.register(session, on=today)
+    groups: dict[int, dict[str, Any]] = {}
+    for person in current + others:
+        group = groups.setdefault(
+            person.organisation_id,
+            {"org_id": person.organisation_id, "current": [], "future": [], "past": []},
+        )
+        if person in current:
+            group["current"].append(person)
+        elif person.valid_from > today:
+            group["future"].append(person)
+        else:
+            group["past"].append(person)
+    return sorted(
+        groups.values(),
+        key=lambda g: names[g["org_id"]].name_vi if g["org_id"] in names else "",
+    )
+
+
+def _register_page(
+    request: Request,
+    session: Session,
+    *,
+    failed: int | None = None,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, Msg] | None = None,
+    status_code: int = 200,
+) -> Response:
+    today = local_today()
+    names = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    ctx = {
+        "groups": _groups(session, names, today),
+        "names": names,
+        "today": today,
+        "role_labels": SPOKESPERSON_ROLE_LABELS,
+        "failed": failed,
+        "form": form or {},
+        "errors": errors or {},
+        "accept": DOCUMENT_ACCEPT,
+    }
+    return render(request, "statements/register_list.html", ctx, status_code=status_code)
+
+
+@router.get("/office/spokespersons")
+def register_page(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+    return _register_page(request, session)
+
+
+def _person_page(
+    request: Request,
+    session: Session,
+    form: dict[str, Any],
+    *,
+    errors: dict[str, Msg] | None = None,
+    status_code: int = 200,
+) -> Response:
+    accounts_offered = [
+        u
+        for u in accounts.list_users(session, status=UserStatus.ACTIVE.value)
+        if u.role in LINKABLE_ROLES
+    ]
+    ctx = {
+        "form": form,
+        "errors": errors or {},
+        "issuers": orgs.list_organisations(session, kinds=service.ISSUING_KINDS),
+        "roles": list(SpokespersonRole),
+        "role_labels": SPOKESPERSON_ROLE_LABELS,
+        "accounts": accounts_offered,
+        "account_roles": ROLE_LABELS,
+    }
+    return render(request, "statements/register_form.html", ctx, status_code=status_code)
+
+
+@router.get("/office/spokespersons/new")
+def new_person_page(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+    form: dict[str, Any] = dict.fromkeys(PERSON_FIELDS, "")
+    form["valid_from"] = local_today().isoformat()
+    return _person_page(request, session, form)
+
+
+def _dates(form: dict[str, Any]) -> tuple[date | None, date | None]:
+    """The period typed; a date that cannot be read is said beside its field."""
+    errors: dict[str, Msg] = {}
+    found: list[date | None] = []
+    for name in ("valid_from", "valid_to"):
+        day = parse_date(form[name]) if form[name].strip() else None
+        if form[name].strip() and day is None:
+            errors[name] = Msg("Enter a date, for example 01/01/2026.")
+        found.append(day)
+    if errors:
+        raise ValidationFailed(errors)
+    return found[0], found[1]
+
+
+@router.post("/office/spokespersons/new")
+async def new_person(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+    data = await request.form()
+    form: dict[str, Any] = {name: str(data.get(name, "")) for name in PERSON_FIELDS}
+    try:
+        valid_from, valid_to = _dates(form)
+        person = service.add_spokesperson(
+            session,
+            actor=identity.actor,
+            data=service.SpokespersonInput(
+                organisation_id=parse_int(form["organisation_id"]),
+                role=SpokespersonRole(form["role"]) if form["role"] in ROLE_VALUES else None,
+                full_name=form["full_name"],
+                title=form["title"],
+                phone=form["phone"],
+                email=form["email"],
+                matter=form["matter"],
+                valid_from=valid_from,
+                valid_to=valid_to,
+                user_id=parse_int(form["user_id"]),
+            ),
+        )
+    except ValidationFailed as exc:
+        session.rollback()
+        return _person_page(request, session, form, errors=exc.errors, status_code=422)
+    flash(
+        request,
+        Msg("%(name)s has been added to the register.", {"name": person.full_name}),
+    )
+    return redirect(request, f"/office/spokespersons#person-{person.id}")
+
+
+@router.post("/office/spokespersons/{spokesperson_id:int}/end")
+async def end_person(
+    request: Request, spokesperson_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    data = await request.form()
+    form = {"last_day": str(data.get("last_day", "")), "reason": str(data.get("reason", ""))}
+    try:
+        last_day = parse_date(form["last_day"])
+        if last_day is None:
+            raise ValidationFailed(
+                {"last_day": Msg("Enter the last day this person may speak, e.g. 31/12/2026.")}
+            )
+        person = service.end_spokesperson(
+            session,
+            actor=identity.actor,
+            spokesperson_id=spokesperson_id,
+            last_day=last_day,
+            reason=form["reason"],
+        )
+    except ValidationFailed as exc:
+        session.rollback()
+        return _register_page(
+            request,
+            session,
+            failed=spokesperson_id,
+            form=form,
+            errors=exc.errors,
+            status_code=422,
+        )
+    flash(
+        request,
+        Msg(
+            "%(name)s may speak until %(date)s.",
+            {"name": person.full_name, "date": last_day.strftime("%d/%m/%Y")},
+        ),
+    )
+    return redirect(request, f"/office/spokespersons#person-{spokesperson_id}")
+
+
+@router.post("/office/spokespersons/{spokesperson_id:int}/attachments")
+async def upload_document(
+    request: Request, spokesperson_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    settings = request.app.state.settings
+    data = await request.form(max_files=2)
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile)]
+    errors: dict[str, Msg] | None = None
+    status = 303
+    try:
+        if len(uploads) > 1:
+            raise ValidationFailed({"files": Msg("Send one file: the signed document.")})
+        upload = uploads[0] if uploads else None
+        service.attach_document(
+            session,
+            actor=identity.actor,
+            spokesperson_id=spokesperson_id,
+            file=(upload.filename or "", upload.file) if upload else ("", BytesIO()),
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+        )
+    except ValidationFailed as exc:
+        errors, status = exc.errors, 422
+    except (FileTooLarge, UnsupportedFile) as exc:
+        errors, status = {"files": exc.detail or Msg(exc.title)}, exc.status
+    finally:
+        for f in uploads:
+            await f.close()
+    if errors is not None:
+        session.rollback()
+        return _register_page(
+            request, session, failed=spokesperson_id, errors=errors, status_code=status
+        )
+    flash(request, Msg("The signed document has been attached."))
+    return redirect(request, f"/office/spokespersons#person-{spokesperson_id}")
+
+
+@router.get("/office/spokespersons/{spokesperson_id:int}/document")
+def document(
+    request: Request, spokesperson_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    person, path = service.get_document(
+        session,
+        actor=identity.actor,
+        spokesperson_id=spokesperson_id,
+        directory=request.app.state.settings.upload_dir,
+    )
+    return FileResponse(
+        path,
+        media_type=person.document_content_type,
+        headers=download_headers(person.document_filename),
+    )
+
+
+# --- The administrator: approvers and languages ---------------------------------------------------
+
+
+def _approvers_page(request: Request, session: Session) -> Response:
+    ctx = {"rows": service.approver_candidates(session)}
+    return render(request, "statements/admin_approvers.html", ctx)
+
+
+@router.get("/admin/statement-approvers")
+def approvers_page(request: Request, identity: AdminOnly, session: SessionDep) -> Response:
+    return _approvers_page(request, session)
+
+
+@router.post("/admin/statement-approvers/{user_id:int}")
+async def approvers_set(
+    request: Request, user_id: int, identity: AdminOnly, session: SessionDep
+) -> Response:
+    granted = (await request.form()).get("granted") == "1"
+    service.grant_approval(session, actor=identity.actor, user_id=user_id, granted=granted)
+    user = accounts.get_user(session, user_id)
+    message = (
+        Msg("%(name)s may now approve statements.", {"name": user.full_name})
+        if granted
+        else Msg("%(name)s may no longer approve statements.", {"name": user.full_name})
+    )
+    flash(request, message)
+    return redirect(request, "/admin/statement-approvers")
+
+
+def _languages_page(
+    request: Request,
+    session: Session,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, Msg] | None = None,
+    status_code: int = 200,
+) -> Response:
+    ctx = {
+        "languages": service.languages(session, enabled_only=False),
+        "source": service.SOURCE_LANGUAGE,
+        "form": form or {"code": "", "name": "", "name_vi": ""},
+        "errors": errors or {},
+    }
+    return render(request, "statements/admin_languages.html", ctx, status_code=status_code)
+
+
+@router.get("/admin/languages")
+def languages_page(request: Request, identity: AdminOnly, session: SessionDep) -> Response:
+    return _languages_page(request, session)
+
+
+@router.post("/admin/languages")
+async def languages_change(request: Request, identity: AdminOnly, session: SessionDep) -> Response:
+    """Add a language (intent "add"), or enable or disable one (intent "enable"/"disable")."""
+    data = await request.form()
+    intent = str(data.get("intent", ""))
+    form = {name: str(data.get(name, "")) for name in ("code", "name", "name_vi")}
+    try:
+        if intent == "add":
+            lang = service.add_language(session, actor=identity.actor, **form)
+            done = Msg("%(name)s has been added and enabled.", {"name": lang.name_vi})
+        else:
+            lang = service.set_language_enabled(
+                session, actor=identity.actor, code=form["code"], enabled=intent == "enable"
+            )
+            done = (
+                Msg("%(name)s is enabled.", {"name": lang.name_vi})
+                if lang.enabled
+                else Msg("%(name)s is disabled.", {"name": lang.name_vi})
+            )
+    except ValidationFailed as exc:
+        session.rollback()
+        return _languages_page(request, session, form=form, errors=exc.errors, status_code=422)
+    except Conflict as exc:
+        session.rollback()
+        errors = {"form": exc.detail or Msg(exc.title)}
+        return _languages_page(request, session, errors=errors, status_code=409)
+    flash(request, done)
+    return redirect(request, "/admin/languages")

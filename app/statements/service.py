@@ -16,11 +16,13 @@ of public pages is invalidated when the transaction commits (see `statements.cac
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import update as sql_update
@@ -30,7 +32,7 @@ from sqlmodel import Session, col, delete, select
 from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.errors import STALE, Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import STALE, Conflict, Forbidden, NotFound, UnsupportedFile, ValidationFailed
 from app.forms import check_text
 from app.i18n import Msg
 from app.orgs import service as orgs
@@ -50,6 +52,7 @@ from app.statements.models import (
     Statement,
     StatementApprover,
     StatementCounter,
+    StatementFile,
     StatementKind,
     StatementLanguage,
     StatementOrganisation,
@@ -58,6 +61,7 @@ from app.statements.models import (
     Topic,
 )
 from app.statements.states import Step
+from app.storage import clean_filename, extension, path_of, storing
 from app.timeutil import local_today, to_local, utcnow
 
 OFFICE_ROLES = frozenset({Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value})
@@ -200,6 +204,8 @@ def _validate_spokesperson(session: Session, data: SpokespersonInput) -> None:
         and "valid_to" not in errors
     ):
         errors["valid_to"] = Msg("An authorisation is for a limited time: enter its end date.")
+    if data.user_id is not None and session.get(User, data.user_id) is None:
+        errors["user_id"] = Msg("Choose the account from the list.")
     if errors:
         raise ValidationFailed(errors)
 
@@ -496,6 +502,10 @@ class StatementInput:
     change_note: str = ""
 
 
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, XML feeds all of them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _validate(session: Session, data: StatementInput, *, first: bool, today: date) -> None:
     errors: dict[str, Msg] = {}
     data.title = check_text(data.title, "title", MAX_TITLE, errors, Msg("Enter the title."))
@@ -504,16 +514,19 @@ def _validate(session: Session, data: StatementInput, *, first: bool, today: dat
         data.body, "body", MAX_BODY, errors, Msg("Write the text of the statement.")
     )
     for name in ("title", "summary", "body"):
-        if "\x00" in getattr(data, name):
+        if CONTROL.search(getattr(data, name)):
             errors[name] = Msg("Remove the control characters from the text.")
     if data.kind is None:
         errors["kind"] = Msg("Choose the kind of statement.")
-    org = orgs.get_active(session, data.organisation_id, tuple(k.value for k in ISSUING_KINDS))
-    if org is None:
+    # A later edition keeps the issuing body and the person as issued, even if the body has been
+    # reorganised or the person has left since (a correction must stay possible).
+    kinds = tuple(k.value for k in ISSUING_KINDS)
+    org = orgs.get_active(session, data.organisation_id, kinds) if first else None
+    if first and org is None:
         errors["organisation_id"] = Msg("Choose the issuing organisation from the list.")
-    elif data.spokesperson_id is None:
+    elif org is not None and data.spokesperson_id is None:
         errors["spokesperson_id"] = Msg("Choose in whose name the statement is issued.")
-    else:
+    elif org is not None:
         person = session.get(Spokesperson, data.spokesperson_id)
         if (
             person is None
@@ -545,6 +558,7 @@ def _validate(session: Session, data: StatementInput, *, first: bool, today: dat
         data.change_note = check_text(
             data.change_note, "change_note", 1000, errors, Msg("Describe the change for readers.")
         )
+    _check_links(session, data, errors)
     if errors:
         raise ValidationFailed(errors)
 
@@ -700,6 +714,9 @@ def save_translation(
     title = check_text(title, "title", MAX_TITLE, errors, Msg("Enter the title."))
     summary = check_text(summary, "summary", MAX_SUMMARY, errors)
     body = check_text(body, "body", MAX_BODY, errors, Msg("Write the translated text."))
+    for name, value in (("title", title), ("summary", summary), ("body", body)):
+        if CONTROL.search(value):
+            errors[name] = Msg("Remove the control characters from the text.")
     if errors:
         raise ValidationFailed(errors)
     assert ed.id is not None
@@ -843,9 +860,10 @@ def publish(
                 }
             )
         year = day.year
-        seq = _next_seq(session, st.kind, year)
-        st.year, st.seq = year, seq
-        st.number = format_number(st.kind, seq, year, numbers_file)
+        if st.number is None or st.year != year:  # scheduled, taken back: it keeps its number
+            seq = _next_seq(session, st.kind, year)
+            st.year, st.seq = year, seq
+            st.number = format_number(st.kind, seq, year, numbers_file)
         st.first_published_at = when
     previous = session.exec(
         select(Edition)
@@ -883,7 +901,7 @@ def unschedule(
     session: Session, *, actor: Actor, statement_id: int, expected_revision: int | None = None
 ) -> Edition:
     """Take a scheduled edition back (before its time): it returns to approved."""
-    get(session, statement_id, actor=actor)
+    st = get(session, statement_id, actor=actor)
     ed = session.exec(
         select(Edition)
         .where(Edition.statement_id == statement_id)
@@ -897,6 +915,9 @@ def unschedule(
         raise Conflict(Msg("The embargo has already ended: the edition is public."))
     ed.state = _step(ed, Step.UNSCHEDULE)
     ed.publish_at = None
+    if ed.number == 1:  # not issued after all (the number stays reserved for it)
+        st.first_published_at = None
+        session.add(st)
     previous = session.exec(
         select(Edition)
         .where(Edition.statement_id == statement_id)
@@ -1069,3 +1090,256 @@ def office_list(session: Session, *, limit: int = 200) -> list[tuple[Statement, 
         ):
             latest[ed.statement_id] = ed
     return [(s, latest.get(s.id or 0)) for s in rows]
+
+
+# --- For the office's pages: link checks, names, files, documents, approvers, languages ----------
+
+
+def _check_links(session: Session, data: StatementInput, errors: dict[str, Msg]) -> None:
+    """The briefing, related organisations and questions must exist (a forged id is refused
+    beside its field, not by the database)."""
+    from app.briefings.models import Briefing
+    from app.orgs.models import Organisation
+    from app.questions.models import Question
+
+    if data.briefing_id is not None and session.get(Briefing, data.briefing_id) is None:
+        errors["briefing_id"] = Msg("Choose the briefing from the list.")
+    if any(session.get(Organisation, oid) is None for oid in set(data.related_org_ids)):
+        errors["related_org_ids"] = Msg("Choose organisations from the list.")
+    missing = [q for q in sorted(set(data.question_ids)) if session.get(Question, q) is None]
+    if missing:
+        errors["question_ids"] = Msg(
+            "There is no question numbered %(numbers)s.",
+            {"numbers": ", ".join(str(n) for n in missing)},
+        )
+
+
+def people(session: Session, ids: list[int | None]) -> dict[int, User]:
+    """Users by id, for the names shown on the office's pages."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(User).where(col(User.id).in_(wanted))).all()
+    return {u.id: u for u in rows if u.id is not None}
+
+
+def _editable_working(session: Session, statement_id: int) -> Edition:
+    ed = _working(session, statement_id, None)
+    if ed.state not in EDITABLE:
+        raise Conflict(
+            Msg("This edition is approved: it cannot be edited. Return it to draft to change it.")
+        )
+    return ed
+
+
+def _touched(ed: Edition, actor: Actor) -> None:
+    """The edition's content changed: back to draft, and its author cannot approve it."""
+    ed.state = EditionState.DRAFT
+    ed.submitted_at = None
+    ed.edited_by = actor.user_id
+    ed.updated_at = utcnow()
+
+
+def edition_files(session: Session, edition_id: int) -> list[StatementFile]:
+    return list(
+        session.exec(
+            select(StatementFile)
+            .join(EditionFile, col(EditionFile.file_id) == col(StatementFile.id))
+            .where(EditionFile.edition_id == edition_id)
+            .order_by(col(StatementFile.uploaded_at), col(StatementFile.id))
+        ).all()
+    )
+
+
+def add_files(
+    session: Session,
+    *,
+    actor: Actor,
+    statement_id: int,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> list[StatementFile]:
+    """Attach files to the edition being prepared, all or nothing (see storage.storing)."""
+    get(session, statement_id, actor=actor)
+    ed = _editable_working(session, statement_id)
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        rows = [
+            StatementFile(
+                statement_id=statement_id,
+                filename=p.filename,
+                stored_name=p.stored_name,
+                content_type=p.content_type,
+                size=p.size,
+                sha256=p.sha256,
+                uploaded_by=actor.user_id,
+            )
+            for p in pending
+        ]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            session.add(EditionFile(edition_id=ed.id or 0, file_id=row.id or 0))
+            audit.record(
+                session, actor, "statement.file_added", row, f"#{statement_id} {row.filename}"
+            )
+        _touched(ed, actor)
+        session.add(ed)
+    return rows
+
+
+def remove_file(
+    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
+) -> None:
+    """Take a file off the edition being prepared; issued editions keep listing it. A file no
+    edition lists any more is deleted."""
+    get(session, statement_id, actor=actor)
+    ed = _editable_working(session, statement_id)
+    link = session.get(EditionFile, (ed.id, file_id))
+    row = session.get(StatementFile, file_id)
+    if link is None or row is None:
+        raise NotFound()
+    session.delete(link)
+    session.flush()
+    orphan = session.exec(select(EditionFile).where(EditionFile.file_id == file_id)).first() is None
+    stored_name = row.stored_name
+    audit.record(session, actor, "statement.file_removed", ed, f"#{statement_id} {row.filename}")
+    if orphan:
+        session.delete(row)
+    _touched(ed, actor)
+    session.add(ed)
+    session.commit()
+    if orphan:
+        path_of(directory, stored_name).unlink(missing_ok=True)
+
+
+def get_file(
+    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
+) -> tuple[StatementFile, Path]:
+    """A file of a statement, for the office (any edition)."""
+    get(session, statement_id, actor=actor)
+    row = session.get(StatementFile, file_id)
+    if row is None or row.statement_id != statement_id:
+        raise NotFound()
+    path = path_of(directory, row.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return row, path
+
+
+DOCUMENT_TYPES = frozenset({"pdf", "jpg", "jpeg", "png"})
+
+
+def attach_document(
+    session: Session,
+    *,
+    actor: Actor,
+    spokesperson_id: int,
+    file: tuple[str, BinaryIO],
+    directory: Path,
+    max_bytes: int,
+) -> Spokesperson:
+    """Attach the signed appointment or authorisation (one PDF or image), replacing the
+    previous one; nothing changes if the file is refused."""
+    _office_only(actor)
+    person = session.get(Spokesperson, spokesperson_id)
+    if person is None:
+        raise NotFound()
+    if file[0] and extension(clean_filename(file[0])) not in DOCUMENT_TYPES:
+        raise UnsupportedFile(Msg("The signed document must be a PDF, JPEG or PNG file."))
+    old = person.document_stored_name
+    with storing(session, [file], directory=directory, max_bytes=max_bytes, max_files=1) as got:
+        p = got[0]
+        person.document_filename = p.filename
+        person.document_stored_name = p.stored_name
+        person.document_content_type = p.content_type
+        person.document_size = p.size
+        session.add(person)
+        audit.record(session, actor, "spokesperson.document", person, p.filename)
+        mark_public_change(session)
+    if old:
+        path_of(directory, old).unlink(missing_ok=True)
+    return person
+
+
+def get_document(
+    session: Session, *, actor: Actor, spokesperson_id: int, directory: Path
+) -> tuple[Spokesperson, Path]:
+    _office_only(actor)
+    person = session.get(Spokesperson, spokesperson_id)
+    if person is None or not person.document_stored_name:
+        raise NotFound()
+    path = path_of(directory, person.document_stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return person, path
+
+
+def approver_candidates(session: Session) -> list[tuple[User, bool]]:
+    """Press-office editors, each with whether they may approve statements."""
+    users = session.exec(
+        select(User).where(User.role == Role.PRESS_OFFICE).order_by(col(User.full_name))
+    ).all()
+    granted = set(session.exec(select(StatementApprover.user_id)).all())
+    return [(u, u.id in granted) for u in users]
+
+
+def _admin_only(actor: Actor) -> None:
+    if actor.role != Role.ADMIN.value and not (actor.role or "").startswith("system:"):
+        raise Forbidden()
+
+
+def add_language(
+    session: Session, *, actor: Actor, code: str, name: str, name_vi: str
+) -> StatementLanguage:
+    """The administrator adds a language statements may be translated into (enabled)."""
+    import re
+
+    _admin_only(actor)
+    errors: dict[str, Msg] = {}
+    code = code.strip().lower().replace("_", "-")
+    if len(code) > 10 or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", code):
+        errors["code"] = Msg("Enter a language code (BCP 47) such as ru or zh-hant.")
+    elif session.get(StatementLanguage, code) is not None:
+        errors["code"] = Msg("This language is already in the list.")
+    name = check_text(name, "name", 100, errors, Msg("Enter the name in the language itself."))
+    name_vi = check_text(name_vi, "name_vi", 100, errors, Msg("Enter the name in Vietnamese."))
+    if errors:
+        raise ValidationFailed(errors)
+    last = session.exec(select(func.max(StatementLanguage.position))).one()
+    lang = StatementLanguage(code=code, name=name, name_vi=name_vi, position=(last or 0) + 1)
+    session.add(lang)
+    audit.record(
+        session,
+        actor,
+        "statement.language_added",
+        code,
+        f"{name} / {name_vi}",
+        object_type="statement_language",
+    )
+    mark_public_change(session)
+    session.commit()
+    return lang
+
+
+def set_language_enabled(
+    session: Session, *, actor: Actor, code: str, enabled: bool
+) -> StatementLanguage:
+    """Enable or disable a translation language; Vietnamese, the source, stays."""
+    _admin_only(actor)
+    lang = session.get(StatementLanguage, code)
+    if lang is None:
+        raise NotFound()
+    if code == SOURCE_LANGUAGE and not enabled:
+        raise Conflict(Msg("Statements are written in Vietnamese: Vietnamese cannot be disabled."))
+    if lang.enabled != enabled:
+        lang.enabled = enabled
+        session.add(lang)
+        action = "statement.language_enabled" if enabled else "statement.language_disabled"
+        audit.record(session, actor, action, code, lang.name_vi, object_type="statement_language")
+        mark_public_change(session)
+    session.commit()
+    return lang

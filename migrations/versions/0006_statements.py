@@ -149,7 +149,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statement")),
         sa.UniqueConstraint("kind", "year", "seq", name=op.f("uq_statement_kind_year_seq")),
-        sa.UniqueConstraint("number", name=op.f("uq_statement_number")),
     )
     with op.batch_alter_table("statement", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_statement_briefing_id"), ["briefing_id"], unique=False)
@@ -157,6 +156,7 @@ def upgrade() -> None:
             batch_op.f("ix_statement_first_published_at"), ["first_published_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_statement_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_statement_number"), ["number"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_statement_organisation_id"), ["organisation_id"], unique=False
         )
@@ -411,6 +411,7 @@ def downgrade() -> None:
     with op.batch_alter_table("statement", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_statement_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_statement_kind"))
+        batch_op.drop_index(batch_op.f("ix_statement_number"))
         batch_op.drop_index(batch_op.f("ix_statement_first_published_at"))
         batch_op.drop_index(batch_op.f("ix_statement_briefing_id"))
 

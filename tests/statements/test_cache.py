@@ -1,0 +1,300 @@
+"""The cache of public pages: hits without touching the database, invalidated by a commit through
+any worker (app instance) sharing the cache folder, expiring when an embargo ends, never serving
+an anonymous page to a signed-in person, and never storing a render as fresher than it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlmodel import Session
+
+from app.accounts.models import Role
+from app.config import Settings
+from app.main import create_app
+from app.statements import cache, public, queries, service
+from tests.conftest import WebClient
+from tests.factories import PASSWORD, make_user
+from tests.statements.helpers import World, soon
+
+LIST = "/statements"
+
+
+def ids_in(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<h2 class="card-title"><a href="/statements/(\d+)"', html)]
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates rendered by the public pages, in order."""
+    seen: list[str] = []
+    original = public.render
+
+    def counting(request: Any, template: str, *args: Any, **kw: Any) -> Any:
+        seen.append(template)
+        return original(request, template, *args, **kw)
+
+    monkeypatch.setattr(public, "render", counting)
+    return seen
+
+
+@pytest.fixture
+def queries_run(app: FastAPI) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(app.state.engine, "before_cursor_execute", record)
+
+
+def test_second_anonymous_visit_is_served_from_memory_without_a_query(
+    db: Session, web: WebClient, renders: list[str], queries_run: list[str]
+) -> None:
+    w = World(db)
+    st = w.issued(title="Thông cáo được lưu")
+    for url in (LIST, f"/statements/{st.id}", "/feeds/statements.atom", "/sitemap.xml"):
+        first = web.get(url)
+        assert first.status_code == 200 and first.headers["x-cache"] == "miss"
+        queries_run.clear()
+        count = len(renders)
+        second = web.get(url)
+        assert second.headers["x-cache"] == "hit", url
+        assert queries_run == [], url  # one os.stat, no database
+        assert len(renders) == count
+        assert second.content == first.content
+    assert "Thông cáo được lưu" in web.get(LIST).text
+
+
+def test_a_publication_invalidates_cached_pages(db: Session, web: WebClient) -> None:
+    w = World(db)
+    old = w.issued(title="Thông cáo cũ")
+    web.get(LIST)
+    web.get(f"/statements/{old.id}")
+    assert web.get(LIST).headers["x-cache"] == "hit"
+    new = w.issued(title="Thông cáo mới nhất")  # a service call that commits
+    r = web.get(LIST)
+    assert r.headers["x-cache"] == "miss"
+    assert ids_in(r.text) == [new.id, old.id]
+    # A withdrawal too: the statement's own page changes.
+    web.get(f"/statements/{old.id}")
+    assert web.get(f"/statements/{old.id}").headers["x-cache"] == "hit"
+    service.withdraw(db, actor=w.spokesperson, statement_id=old.id or 0, reason="Nhầm số liệu")
+    page = web.get(f"/statements/{old.id}")
+    assert page.headers["x-cache"] == "miss" and "Nhầm số liệu" in page.text
+
+
+def test_stamp_is_rewritten_whole(app: FastAPI, db: Session, web: WebClient) -> None:
+    folder: Path = app.state.settings.cache_dir
+    web.get(LIST)
+    w = World(db)
+    before = cache.read_generation(folder)
+    w.issued()
+    after = cache.read_generation(folder)
+    assert after != before and after != cache.NO_STAMP
+    assert [p.name for p in folder.iterdir()] == ["generation"]  # no temporary file left
+
+
+def test_conditional_requests_get_304(db: Session, web: WebClient) -> None:
+    w = World(db)
+    st = w.issued()
+    url = f"/statements/{st.id}"
+    r = web.get(url)
+    r = web.get(url)
+    etag, modified = r.headers["etag"], r.headers["last-modified"]
+    not_modified = web.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified.headers["etag"] == etag
+    assert web.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+    assert web.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    w.correct(st, note="Thay đổi lớn")
+    changed = web.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Thay đổi lớn" in changed.text
+
+
+def test_cache_headers_suit_a_reverse_proxy(db: Session, new_web: Any) -> None:
+    World(db).issued()
+    visitor = new_web()
+    first = visitor.get(LIST)
+    # The first answer sets the visitor's CSRF cookie: it is theirs alone.
+    assert "set-cookie" in first.headers
+    assert first.headers["cache-control"] == "private, no-cache"
+    again = visitor.get(LIST)
+    assert "set-cookie" not in again.headers
+    assert again.headers["cache-control"] == "public, max-age=60"
+    assert "Cookie" in again.headers["vary"] and "HX-Request" in again.headers["vary"]
+
+
+def test_each_visitor_gets_their_own_form_token_from_a_cached_page(
+    db: Session, new_web: Any
+) -> None:
+    World(db).issued()
+    pages = {}
+    for name in ("a", "b"):
+        b = new_web()
+        b.get(LIST)
+        r = b.get(LIST)
+        assert r.headers["x-cache"] == "hit"
+        token = b.client.cookies.get("pd_csrf")
+        assert token and f'name="csrf_token" value="{token}"' in r.text
+        assert cache.TOKEN_MARK not in r.text
+        # The language switch on the cached page works for this visitor.
+        switched = b.client.post(
+            "/language", data={"csrf_token": token, "lang": "en", "next": LIST}
+        )
+        assert switched.status_code == 303
+        pages[name] = r
+    assert pages["a"].headers["etag"] != pages["b"].headers["etag"]
+
+
+def test_signed_in_people_never_get_the_anonymous_page(
+    db: Session, web: WebClient, new_web: Any
+) -> None:
+    w = World(db)
+    st = w.issued()
+    url = f"/statements/{st.id}"
+    anonymous = new_web()
+    anonymous.get(url)
+    assert anonymous.get(url).headers["x-cache"] == "hit"
+    journalist = make_user(db, Role.JOURNALIST, press_card_number="C-1")
+    assert web.login(journalist.email, PASSWORD).status_code == 303
+    for _ in range(2):
+        r = web.get(url)
+        assert r.headers["x-cache"] == "bypass"
+        assert r.headers["cache-control"] == "private, no-store"
+        assert journalist.full_name in r.text
+    # Nor is a signed-in render ever given to the anonymous.
+    r = anonymous.get(url)
+    assert r.headers["x-cache"] == "hit" and journalist.full_name not in r.text
+    # A feed holds nothing personal: everybody shares it.
+    anonymous.get("/feeds/statements.atom")
+    assert web.get("/feeds/statements.atom").headers["x-cache"] == "hit"
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(db: Session, web: WebClient) -> None:
+    World(db).issued()
+    web.get(LIST)
+    assert web.get(LIST).headers["x-cache"] == "hit"
+    web.client.cookies.set("pd_flash", "a-one-time-message")  # personal: never from the cache
+    r = web.get(LIST)
+    assert r.headers["x-cache"] == "bypass" and r.headers["cache-control"] == "private, no-store"
+
+
+def test_page_and_htmx_fragment_are_kept_apart(db: Session, web: WebClient) -> None:
+    World(db).issued()
+    full = web.get(LIST)
+    part = web.get(LIST, headers={"HX-Request": "true"})
+    assert part.headers["x-cache"] == "miss" and "<html" not in part.text
+    again = web.get(LIST)
+    assert again.headers["x-cache"] == "hit" and "<html" in again.text
+    assert again.text == full.text
+    assert web.get(LIST, headers={"HX-Request": "true"}).text == part.text
+
+
+def test_embargo_end_expires_the_cached_page(
+    db: Session, web: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = World(db)
+    w.issued(title="Đã công bố")
+    later = w.issued(at=soon(2), title="Công bố sau hai phút")
+    web.get(LIST)
+    r = web.get(LIST)
+    assert r.headers["x-cache"] == "hit" and later.id not in ids_in(r.text)
+    # Browsers and proxies may not keep it past the embargo either.
+    assert int(r.headers["cache-control"].rpartition("=")[2]) <= 60
+    edition = service.editions(db, later.id or 0)[0]
+    assert edition.publish_at is not None
+    monkeypatch.setattr("app.timeutil.utcnow", lambda: edition.publish_at + timedelta(seconds=1))
+    r = web.get(LIST)
+    assert r.headers["x-cache"] == "miss"
+    assert ids_in(r.text)[0] == later.id
+
+
+def test_a_publication_during_a_render_is_never_cached_as_fresh(
+    db: Session, web: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = World(db)
+    old = w.issued(title="Trước khi hiển thị")
+    original = queries.statement_page
+    published: list[int] = []
+
+    def slow_render(*args: Any, **kw: Any) -> Any:
+        page = original(*args, **kw)  # the database read…
+        if not published:  # …then someone publishes before the page is stored
+            published.append(w.issued(title="Công bố giữa chừng").id or 0)
+        return page
+
+    monkeypatch.setattr(queries, "statement_page", slow_render)
+    first = web.get(LIST)
+    assert ids_in(first.text) == [old.id]  # rendered from what was there
+    second = web.get(LIST)
+    assert second.headers["x-cache"] == "miss"
+    assert ids_in(second.text) == [published[0], old.id]
+
+
+@pytest.fixture
+def other_worker(settings: Settings) -> Iterator[TestClient]:
+    """A second app instance with the same settings: another worker of the same deployment."""
+    app2 = create_app(settings)
+    with TestClient(app2, base_url="http://testserver", follow_redirects=False) as client:
+        yield client
+    app2.state.engine.dispose()
+
+
+def test_a_publication_through_one_worker_invalidates_the_others(
+    db: Session, web: WebClient, other_worker: TestClient
+) -> None:
+    w = World(db)  # `db` works on the first app's engine
+    old = w.issued(title="Thông cáo ban đầu")
+    other_worker.get(LIST)
+    other_worker.get(f"/statements/{old.id}")
+    assert other_worker.get(LIST).headers["x-cache"] == "hit"
+    new = w.issued(title="Công bố qua worker thứ nhất")
+    r = other_worker.get(LIST)
+    assert r.headers["x-cache"] == "miss"
+    assert ids_in(r.text) == [new.id, old.id]
+    other_worker.get(f"/statements/{old.id}")
+    assert other_worker.get(f"/statements/{old.id}").headers["x-cache"] == "hit"
+    service.withdraw(db, actor=w.spokesperson, statement_id=old.id or 0, reason="Thu hồi")
+    page = other_worker.get(f"/statements/{old.id}")
+    assert page.headers["x-cache"] == "miss" and "Thu hồi" in page.text
+
+
+# --- The cache itself, without a database ----------------------------------------------------------
+
+
+def test_every_bump_gives_a_new_generation(tmp_path: Path) -> None:
+    seen = {cache.read_generation(tmp_path)}
+    for _ in range(50):
+        cache.bump(tmp_path)
+        seen.add(cache.read_generation(tmp_path))
+    assert len(seen) == 51
+
+
+def test_entries_expire_change_generation_and_are_bounded(tmp_path: Path) -> None:
+    pages = cache.PageCache(tmp_path, max_entries=3)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    gen = (1, 1, 1)
+    page = cache.Rendered(b"x", "text/plain", expires=now + timedelta(minutes=1))
+    pages.store(("a",), page, gen, now)
+    assert pages.lookup(("a",), gen, now + timedelta(seconds=59)) is not None
+    assert pages.lookup(("a",), gen, now + timedelta(minutes=1)) is None  # expired
+    pages.store(("a",), page, gen, now)
+    assert pages.lookup(("a",), (1, 1, 2), now) is None  # another generation
+    for key in "bcde":
+        pages.store((key,), page, gen, now)
+    assert len(pages) == 3
+    assert pages.lookup(("b",), gen, now) is None  # the least recently used went first
+    never = cache.Rendered(b"x", "text/plain")
+    stored = pages.store(("f",), never, gen, now)
+    assert stored.expires == now + cache.LONGEST
