@@ -68,6 +68,7 @@ def seed(url: str) -> int:
     from sqlalchemy import insert
     from sqlmodel import Session, select
 
+    from app import models  # noqa: F401 - registers every table
     from app.audit.service import Actor
     from app.db import make_engine
     from app.orgs import service as orgs

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.accounts.models import Role
@@ -298,3 +299,37 @@ def test_entries_expire_change_generation_and_are_bounded(tmp_path: Path) -> Non
     never = cache.Rendered(b"x", "text/plain")
     stored = pages.store(("f",), never, gen, now)
     assert stored.expires == now + cache.LONGEST
+
+
+def test_a_first_visit_served_from_the_cache_gets_its_own_working_form_token(
+    db: Session, new_web: Any
+) -> None:
+    World(db).issued()
+    new_web().get(LIST)  # someone else's visit fills the cache
+    b = new_web()
+
+    r = b.get(LIST)  # no cookie yet: the fast path answers and gives this visitor a token
+
+    assert r.headers["x-cache"] == "hit"
+    assert r.headers["cache-control"] == "private, no-cache"  # it sets the visitor's cookie
+    token = b.client.cookies.get("pd_csrf")
+    assert token and f'name="csrf_token" value="{token}"' in r.text
+    assert r.headers["content-security-policy"]  # security headers apply to fast answers too
+    switched = b.client.post("/language", data={"csrf_token": token, "lang": "en", "next": LIST})
+    assert switched.status_code == 303
+
+
+def test_cached_pages_stay_up_while_the_database_is_away(
+    app: FastAPI, db: Session, web: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    st = World(db).issued(title="Thông cáo khi mất kết nối")
+    url = f"/statements/{st.id}"
+    assert web.get(url).status_code == 200
+
+    def away(*_args: Any, **_kw: Any) -> Any:
+        raise OperationalError("connect", {}, Exception("database unreachable"))
+
+    monkeypatch.setattr(app.state.engine, "connect", away)
+    cached = web.get(url)
+    assert cached.status_code == 200 and "Thông cáo khi mất kết nối" in cached.text
+    assert web.get(url + "/print").status_code == 503  # not cached: the usual 503 page
