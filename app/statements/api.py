@@ -447,12 +447,17 @@ def _draft_out(request: Request, session: Session, st: Statement, ed: Edition) -
         {
             **st.model_dump(exclude={"id", "year", "seq", "created_at", "updated_at", "revision"}),
             **ed.model_dump(
-                exclude={"id", "number", "statement_id", "search_text", "superseded_at"}
+                exclude={
+                    "id",
+                    "number",
+                    "statement_id",
+                    "search_text",
+                    "superseded_at",
+                    "pending_links",
+                }
             ),
             "id": st.id,
-            "topic_ids": service.topic_ids(session, st.id),
-            "related_org_ids": service.related_org_ids(session, st.id),
-            "question_ids": service.question_ids(session, st.id),
+            **service.draft_links(session, st, ed),
             "first_published_at": _utc(st.first_published_at),
             "withdrawn_at": _utc(st.withdrawn_at),
             "edition": ed.number,

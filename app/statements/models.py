@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
@@ -255,6 +256,9 @@ class Edition(SQLModel, table=True):
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     publish_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Briefing, topics, organisations, questions and correction facts changed by a later
+    # edition: applied to the statement when the edition is issued (None: unchanged).
+    pending_links: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     # Title, summary, body, number and translations folded for search (see statements.search).
     search_text: str = Field(default="", max_length=400_000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -121,7 +121,7 @@ def office_list(request: Request, identity: OfficeOnly, session: SessionDep) -> 
 
 
 def _form_of(session: Session, st: Statement, ed: Edition) -> dict[str, Any]:
-    sid = st.id or 0
+    links = service.draft_links(session, st, ed)
     return {
         "kind": st.kind.value,
         "organisation_id": st.organisation_id,
@@ -129,14 +129,14 @@ def _form_of(session: Session, st: Statement, ed: Edition) -> dict[str, Any]:
         "title": ed.title,
         "summary": ed.summary,
         "body": ed.body,
-        "briefing_id": st.briefing_id or "",
-        "topic_ids": service.topic_ids(session, sid),
-        "related_org_ids": service.related_org_ids(session, sid),
-        "question_ids": ", ".join(str(q) for q in service.question_ids(session, sid)),
-        "target_agency_id": st.target_agency_id or "",
-        "target_agency_name": st.target_agency_name,
-        "article_title": st.article_title,
-        "article_url": st.article_url,
+        "briefing_id": links["briefing_id"] or "",
+        "topic_ids": links["topic_ids"],
+        "related_org_ids": links["related_org_ids"],
+        "question_ids": ", ".join(str(q) for q in links["question_ids"]),
+        "target_agency_id": links["target_agency_id"] or "",
+        "target_agency_name": links["target_agency_name"],
+        "article_title": links["article_title"],
+        "article_url": links["article_url"],
         "change_kind": ed.change_kind.value if ed.change_kind in ChangeKind else "",
         "change_note": ed.change_note,
         "revision": ed.revision,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy import update as sql_update
@@ -587,6 +587,64 @@ def _set_links(session: Session, statement_id: int, data: StatementInput) -> Non
         session.add(StatementQuestion(statement_id=statement_id, question_id=qid))
 
 
+LINK_FIELDS = (
+    "briefing_id",
+    "topic_ids",
+    "related_org_ids",
+    "question_ids",
+    "target_agency_id",
+    "target_agency_name",
+    "article_title",
+    "article_url",
+)
+
+
+def _links_of(data: StatementInput) -> dict[str, Any]:
+    return {name: getattr(data, name) for name in LINK_FIELDS}
+
+
+def draft_links(session: Session, st: Statement, ed: Edition) -> dict[str, Any]:
+    """The briefing, topics, organisations, questions and correction facts the edition carries:
+    those it changes (kept on the edition until it is issued), else the statement's."""
+    if ed.pending_links is not None:
+        return dict(ed.pending_links)
+    sid = st.id or 0
+    return {
+        "briefing_id": st.briefing_id,
+        "topic_ids": topic_ids(session, sid),
+        "related_org_ids": related_org_ids(session, sid),
+        "question_ids": question_ids(session, sid),
+        "target_agency_id": st.target_agency_id,
+        "target_agency_name": st.target_agency_name,
+        "article_title": st.article_title,
+        "article_url": st.article_url,
+    }
+
+
+def _apply_links(session: Session, st: Statement, links: dict[str, Any]) -> None:
+    """Give the statement the links (at creation, on editing the first draft, or when a later
+    edition is issued: the public page never shows them before)."""
+    st.briefing_id = links.get("briefing_id")
+    st.target_agency_id = links.get("target_agency_id")
+    st.target_agency_name = links.get("target_agency_name") or ""
+    st.article_title = links.get("article_title") or ""
+    st.article_url = links.get("article_url") or ""
+    if st.id is not None:
+        _set_links(
+            session,
+            st.id,
+            StatementInput(
+                None,
+                None,
+                None,
+                "",
+                topic_ids=list(links.get("topic_ids") or []),
+                related_org_ids=list(links.get("related_org_ids") or []),
+                question_ids=list(links.get("question_ids") or []),
+            ),
+        )
+
+
 def create(session: Session, *, actor: Actor, data: StatementInput) -> Statement:
     """A new statement with its first edition, in draft."""
     _office_only(actor)
@@ -665,11 +723,9 @@ def update(
         st.kind = data.kind
         st.organisation_id = data.organisation_id
         st.spokesperson_id = data.spokesperson_id
-    st.briefing_id = data.briefing_id
-    st.target_agency_id = data.target_agency_id
-    st.target_agency_name = data.target_agency_name
-    st.article_title = data.article_title
-    st.article_url = data.article_url
+        _apply_links(session, st, _links_of(data))  # nothing is public yet
+    else:  # kept on the edition: the public statement changes only when it is issued
+        ed.pending_links = _links_of(data)
     if st.kind == StatementKind.CORRECTION_REQUEST:
         st.compliance = data.compliance or st.compliance or Compliance.PENDING
     st.updated_at = utcnow()
@@ -683,8 +739,6 @@ def update(
     ed.updated_at = utcnow()
     ed.search_text = _search_text(session, st, ed)
     session.add_all([st, ed])
-    if st.id is not None:
-        _set_links(session, st.id, data)
     audit.record(session, actor, "statement.edited", ed, f"#{statement_id} edition {ed.number}")
     session.commit()
     return ed
@@ -879,6 +933,8 @@ def publish(
             )
         previous.superseded_at = when
         session.add(previous)
+    if ed.pending_links is not None:
+        _apply_links(session, st, ed.pending_links)
     ed.state = target
     ed.publish_at = when
     ed.search_text = _search_text(session, st, ed)

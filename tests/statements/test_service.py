@@ -973,3 +973,32 @@ def test_the_stored_search_text_has_the_number_and_the_translations(w: World, db
 def test_system_actors_count_as_the_office(w: World, db: Session) -> None:
     st = service.create(db, actor=SYSTEM, data=w.input())
     assert st.created_by is None
+
+
+def test_a_new_editions_topics_reach_the_public_statement_only_when_it_is_issued(
+    w: World, db: Session
+) -> None:
+    from app.statements.models import ChangeKind, Topic
+
+    tourism, weather = (
+        db.exec(select(Topic).where(Topic.code == code)).one().id
+        for code in ("du-lich", "thien-tai")
+    )
+    st = w.issued(topic_ids=[tourism])
+    sid = st.id or 0
+    ed = service.new_edition(db, actor=w.editor, statement_id=sid)
+    data = w.input(
+        topic_ids=[weather],
+        body=ed.body + " Đã cập nhật.",
+        change_kind=ChangeKind.MAJOR,
+        change_note="Bổ sung",
+    )
+    service.update(db, actor=w.editor, statement_id=sid, data=data)
+
+    assert service.topic_ids(db, sid) == [tourism]  # the public statement is untouched
+    assert service.draft_links(db, st, ed)["topic_ids"] == [weather]  # the draft carries it
+    service.submit(db, actor=w.editor, statement_id=sid)
+    service.approve(db, actor=w.spokesperson, statement_id=sid)
+    assert service.topic_ids(db, sid) == [tourism]
+    service.publish(db, actor=w.spokesperson, statement_id=sid)
+    assert service.topic_ids(db, sid) == [weather]
