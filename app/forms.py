@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from app.i18n import Msg
+
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL, XML feeds all of
+# them, and none belongs in text a person typed.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_date(value: str | None) -> date | None:

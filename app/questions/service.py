@@ -11,7 +11,6 @@ own (other people's appear only as published Q&A). Anything else is "not found".
 from __future__ import annotations
 
 import hashlib
-import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from app.audit.service import Actor
 from app.briefings.models import Briefing, BriefingStatus
 from app.briefings.states import SCHEDULED
 from app.errors import STALE, Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
-from app.forms import check_text
+from app.forms import CONTROL_CHARS, check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
 from app.orgs import service as orgs
@@ -65,7 +64,6 @@ LANGUAGES = {
     "ko": "한국어",
     "ru": "Русский",
 }
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HELD = frozenset({BriefingStatus.HELD, BriefingStatus.RECORD_PUBLISHED})
 LIVE_BEFORE = timedelta(hours=1)  # a briefing takes questions from the room from an hour before
 LIVE_AFTER = timedelta(hours=1)  # … until an hour after its planned end
@@ -253,7 +251,7 @@ def _validate(session: Session, data: QuestionInput, *, held_too: bool = False) 
     text = data.text.strip()
     if not text:
         errors["text"] = Msg("Write your question.")
-    elif CONTROL.search(text):  # PostgreSQL refuses NUL; none of them belongs in a question
+    elif CONTROL_CHARS.search(text):  # PostgreSQL refuses NUL; none of them belongs in a question
         errors["text"] = Msg("Remove the control characters from the text.")
     elif len(text) > MAX_TEXT:
         errors["text"] = Msg(

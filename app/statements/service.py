@@ -33,7 +33,7 @@ from app.accounts.models import Role, User
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.errors import STALE, Conflict, Forbidden, NotFound, UnsupportedFile, ValidationFailed
-from app.forms import check_text
+from app.forms import CONTROL_CHARS, check_text
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
@@ -502,10 +502,6 @@ class StatementInput:
     change_note: str = ""
 
 
-# Control characters other than tab and line breaks: PostgreSQL refuses NUL, XML feeds all of them.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _validate(session: Session, data: StatementInput, *, first: bool, today: date) -> None:
     errors: dict[str, Msg] = {}
     data.title = check_text(data.title, "title", MAX_TITLE, errors, Msg("Enter the title."))
@@ -514,7 +510,7 @@ def _validate(session: Session, data: StatementInput, *, first: bool, today: dat
         data.body, "body", MAX_BODY, errors, Msg("Write the text of the statement.")
     )
     for name in ("title", "summary", "body"):
-        if CONTROL.search(getattr(data, name)):
+        if CONTROL_CHARS.search(getattr(data, name)):
             errors[name] = Msg("Remove the control characters from the text.")
     if data.kind is None:
         errors["kind"] = Msg("Choose the kind of statement.")
@@ -769,7 +765,7 @@ def save_translation(
     summary = check_text(summary, "summary", MAX_SUMMARY, errors)
     body = check_text(body, "body", MAX_BODY, errors, Msg("Write the translated text."))
     for name, value in (("title", title), ("summary", summary), ("body", body)):
-        if CONTROL.search(value):
+        if CONTROL_CHARS.search(value):
             errors[name] = Msg("Remove the control characters from the text.")
     if errors:
         raise ValidationFailed(errors)
@@ -1352,8 +1348,6 @@ def add_language(
     session: Session, *, actor: Actor, code: str, name: str, name_vi: str
 ) -> StatementLanguage:
     """The administrator adds a language statements may be translated into (enabled)."""
-    import re
-
     _admin_only(actor)
     errors: dict[str, Msg] = {}
     code = code.strip().lower().replace("_", "-")
