@@ -152,7 +152,12 @@ DEPARTMENT = Rule("department", frozenset({Role.DEPARTMENT}))
 JOURNALIST = Rule("journalist", frozenset({Role.JOURNALIST}))
 # The office and departments: department content (each service narrows it to what they may see).
 STAFF = Rule("staff", frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT}))
-RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST, STAFF)
+# Reports: the office and the administrator see the province, a department its own figures.
+REPORTS = Rule(
+    "reports",
+    frozenset({Role.ADMIN, Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT}),
+)
+RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST, STAFF, REPORTS)
 
 # Routes that are not FastAPI routes (so cannot depend on a rule) and are public by design.
 PUBLIC_MOUNTS = frozenset({"/static", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -166,3 +171,4 @@ OfficeOnly = Annotated[Identity, Depends(OFFICE)]
 DepartmentOnly = Annotated[Identity, Depends(DEPARTMENT)]
 JournalistOnly = Annotated[Identity, Depends(JOURNALIST)]
 StaffOnly = Annotated[Identity, Depends(STAFF)]
+ReportReaders = Annotated[Identity, Depends(REPORTS)]

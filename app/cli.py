@@ -45,7 +45,9 @@ def cmd_seed_demo(_args: argparse.Namespace) -> int:
     print(
         f"Organisations added: {result.organisations_added}; briefings added: {result.briefings_added}; "
         f"department submissions added: {result.submissions_added}; "
-        f"questions added: {result.questions_added}; statements added: {result.statements_added}"
+        f"questions added: {result.questions_added}; statements added: {result.statements_added}; "
+        f"past briefings and questions for the reports: {result.past_briefings_added} and "
+        f"{result.past_questions_added}"
     )
     if result.created:
         print("\nDemo accounts (the passwords are shown only this once):")

@@ -25,6 +25,7 @@ from app.config import Settings
 from app.content.demo import seed_content
 from app.orgs import service as orgs
 from app.questions.demo import seed_questions
+from app.reports.demo import seed_history
 from app.statements.demo import seed_statements
 from app.timeutil import local_today, to_local
 
@@ -78,6 +79,8 @@ class SeedResult:
     submissions_added: int
     questions_added: int
     statements_added: int
+    past_briefings_added: int  # the year before the demo's own, for the reports
+    past_questions_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
 
@@ -114,12 +117,18 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         session.commit()
         created.append((demo, password))
     made = seed_briefings(session, settings, actor)
+    submissions = seed_content(session, settings)
+    questions = seed_questions(session, settings)
+    statements = seed_statements(session)
+    past_briefings, past_questions = seed_history(session)
     return SeedResult(
         organisations_added=added,
         briefings_added=made,
-        submissions_added=seed_content(session, settings),
-        questions_added=seed_questions(session, settings),
-        statements_added=seed_statements(session),
+        submissions_added=submissions,
+        questions_added=questions,
+        statements_added=statements,
+        past_briefings_added=past_briefings,
+        past_questions_added=past_questions,
         created=created,
         existing=existing,
     )

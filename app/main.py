@@ -37,6 +37,8 @@ from app.questions import api as questions_api
 from app.questions import journalist as questions_journalist
 from app.questions import live as questions_live
 from app.questions import routes as questions_routes
+from app.reports import api as reports_api
+from app.reports import routes as reports_routes
 from app.statements import api as statements_api
 from app.statements import cache as statements_cache
 from app.statements import feeds as statements_feeds
@@ -121,12 +123,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_agencies.router,
         statements_routes.router,
         statements_register.router,
+        reports_routes.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,
         content_api.router,
         questions_api.router,
         statements_api.router,
+        reports_api.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

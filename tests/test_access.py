@@ -73,6 +73,7 @@ ALLOWED: dict[str, set[str]] = {
     "department": {"department"},
     "journalist": {"journalist"},
     "staff": {"press_office", "spokesperson", "department"},
+    "reports": {"admin", "press_office", "spokesperson", "department"},
 }
 PEOPLE = (
     "anonymous",

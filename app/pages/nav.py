@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.access import ADMIN, DEPARTMENT, JOURNALIST, OFFICE, PUBLIC, SIGNED_IN, Identity, Rule
+from app.access import (
+    ADMIN,
+    DEPARTMENT,
+    JOURNALIST,
+    OFFICE,
+    PUBLIC,
+    REPORTS,
+    SIGNED_IN,
+    Identity,
+    Rule,
+)
 from app.i18n import N_
 
 
@@ -31,6 +41,7 @@ MENU = (
     MenuItem(N_("Press agencies"), "/office/press-agencies", OFFICE),
     MenuItem(N_("Calls for content"), "/dept/calls", DEPARTMENT),
     MenuItem(N_("Questions for us"), "/dept/questions", DEPARTMENT),
+    MenuItem(N_("Reports"), "/reports", REPORTS),
     MenuItem(N_("Organisations"), "/admin/organisations", ADMIN),
     MenuItem(N_("Users"), "/admin/users", ADMIN),
     MenuItem(N_("Holidays"), "/admin/holidays", ADMIN),

@@ -9,9 +9,17 @@
    page of the list, a search and the Atom feed; requests per second and p99 latency are reported
    with the ratio page/floor, against the targets of the issue (statement and feed ≥ 0.5 and
    p99 < 100 ms at 32 connections; list and search ≥ 0.25). Exit status 1 if a target is missed.
+4. The compliance dashboard (`/reports`) for last year, as the press office sees it: the database
+   also gets a year of work (tests/bench/reports.py: 5,000 questions over twenty departments, 60
+   briefings, 12 calls for content; the statements above give last year about 2,000), a
+   press-office account signs in through the login form, and wrk sends its session cookie. The
+   target is p99 < 1000 ms at 1 connection (the requirement: "renders in under a second on one
+   worker"); 4 connections (a few people at once) are reported without a target, since one worker
+   renders them one after another; the ratio to the floor (measured at the same connection count)
+   is reported, with no target.
 
 Options through the environment: BENCH_STATEMENTS (10000), BENCH_SECONDS (8), BENCH_CONNECTIONS
-(32), BENCH_PORT (8765).
+(32), BENCH_REPORT_CONNECTIONS (4), BENCH_QUESTIONS (5000), BENCH_PORT (8765).
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +45,10 @@ N = int(os.environ.get("BENCH_STATEMENTS", "10000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REPORT_CONNECTIONS = int(os.environ.get("BENCH_REPORT_CONNECTIONS", "4"))
+QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "5000"))
+OFFICE_EMAIL = "office.bench@example.vn"
+OFFICE_PASSWORD = "lantern-harbour-cobalt-47"
 
 PLACES = (
     "Hạ Long",
@@ -191,9 +205,72 @@ def seed(url: str) -> int:
     return N // 2
 
 
-def fetch(path: str) -> tuple[bytes, str]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30) as r:
+def seed_reports(url: str) -> tuple[int, int]:
+    """A year of work for the dashboard (last year, whole and in the past) and a press-office
+    account; returns the year and how many of the statements above were first published in it."""
+    from sqlalchemy import func
+    from sqlmodel import Session, col, select
+
+    from app.accounts.models import Role, User
+    from app.db import make_engine
+    from app.reports.figures import Period
+    from app.security import hash_password
+    from app.statements.models import Statement
+    from app.timeutil import local_today
+    from tests.bench.reports import seed_year
+
+    year = local_today().year - 1
+    engine = make_engine(url)
+    with Session(engine) as db:
+        seed_year(db, year=year, questions=QUESTIONS, statements=0)
+        db.add(
+            User(
+                email=OFFICE_EMAIL,
+                full_name="Văn phòng báo chí (bench)",
+                role=Role.PRESS_OFFICE,
+                password_hash=hash_password(OFFICE_PASSWORD),
+            )
+        )
+        db.commit()
+        period = Period(date(year, 1, 1), date(year, 12, 31))
+        statements = db.exec(
+            select(func.count()).where(
+                col(Statement.first_published_at) >= period.start,
+                col(Statement.first_published_at) < period.end,
+            )
+        ).one()
+    engine.dispose()
+    return year, int(statements)
+
+
+def fetch(path: str, headers: dict[str, str] | None = None) -> tuple[bytes, str]:
+    with urllib.request.urlopen(
+        urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers=headers or {}),
+        timeout=30,
+    ) as r:
         return r.read(), r.headers.get("content-type", "text/html")
+
+
+def sign_in(email: str, password: str) -> dict[str, str]:
+    """Sign in through the login form, as a browser does (CSRF cookie and hidden field); returns
+    the Cookie header that carries the session."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{PORT}"
+    with opener.open(f"{base}/login", timeout=30) as r:
+        page = r.read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("bench: no CSRF token on the login page")
+    form = urllib.parse.urlencode(
+        {"email": email, "password": password, "csrf_token": token.group(1)}
+    ).encode()
+    with opener.open(f"{base}/login", data=form, timeout=30) as r:
+        r.read()
+    session = [c for c in jar if c.name == "pd_session"]
+    if not session:
+        raise SystemExit("bench: signing in did not give a session cookie")
+    return {"Cookie": f"pd_session={session[0].value}"}
 
 
 def wait_until_up() -> None:
@@ -206,15 +283,20 @@ def wait_until_up() -> None:
     raise SystemExit("bench: the server did not start")
 
 
-def wrk(path: str) -> tuple[float, float]:
-    """Requests per second and p99 latency (ms)."""
+def wrk(
+    path: str, connections: int = CONNECTIONS, headers: dict[str, str] | None = None
+) -> tuple[float, float, float, int]:
+    """Requests per second, p50 and p99 latency (ms), and requests that timed out (10 s)."""
     out = subprocess.run(
         [
             "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
             f"-d{SECONDS}s",
+            "--timeout",
+            "10s",
             "--latency",
+            *[a for k, v in (headers or {}).items() for a in ("-H", f"{k}: {v}")],
             f"http://127.0.0.1:{PORT}{path}",
         ],
         capture_output=True,
@@ -222,11 +304,15 @@ def wrk(path: str) -> tuple[float, float]:
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    value, unit = re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    p50 = float(value) * scale[unit]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    p99 = float(value) * scale[unit]
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     if "Non-2xx" in out:
         raise SystemExit(f"bench: {path} answered errors under load:\n{out}")
-    return rps, p99
+    return rps, p50, p99, int(timeouts.group(1)) if timeouts else 0
 
 
 def main() -> int:
@@ -247,6 +333,12 @@ def main() -> int:
     os.environ.update(env)
     middle = seed(url)
     print(f"bench: {N} statements seeded in {time.monotonic() - began:.1f} s ({work})")
+    began = time.monotonic()
+    year, in_year = seed_reports(url)
+    print(
+        f"bench: {QUESTIONS} questions, 60 briefings and 12 calls for content in {year} seeded in "
+        f"{time.monotonic() - began:.1f} s ({in_year} of the statements are from {year})"
+    )
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "uvicorn"),
@@ -265,39 +357,65 @@ def main() -> int:
         env=env,
         cwd=ROOT,
     )
-    targets = (
-        ("statement", f"/statements/{middle}", 0.5, 100.0),
-        ("list", "/statements", 0.25, None),
-        ("search", "/statements?q=van+don", 0.25, None),
-        ("feed", "/feeds/statements.atom", 0.5, 100.0),
+    # name, path, ratio target (None: reported only), p99 target in ms, connections, signed in
+    targets: tuple[tuple[str, str, float | None, float | None, int, bool], ...] = (
+        ("statement", f"/statements/{middle}", 0.5, 100.0, CONNECTIONS, False),
+        ("list", "/statements", 0.25, None, CONNECTIONS, False),
+        ("search", "/statements?q=van+don", 0.25, None, CONNECTIONS, False),
+        ("feed", "/feeds/statements.atom", 0.5, 100.0, CONNECTIONS, False),
+        # One viewer at a time (the requirement: under a second on one worker), then a few.
+        ("dashboard1", f"/reports?from={year}-01-01&to={year}-12-31", None, 1000.0, 1, True),
+        (
+            f"dashboard{REPORT_CONNECTIONS}",
+            f"/reports?from={year}-01-01&to={year}-12-31",
+            None,
+            None,  # reported, no target: one worker serves them one after another
+            REPORT_CONNECTIONS,
+            True,
+        ),
     )
     rows = []
     try:
         wait_until_up()
+        cookie = sign_in(OFFICE_EMAIL, OFFICE_PASSWORD)
         floor_dir = work / "cache" / "bench"
         floor_dir.mkdir(parents=True, exist_ok=True)
-        for name, path, _ratio, _p99 in targets:
-            body, ctype = fetch(path)
+        for name, path, _ratio, _p99, _conns, auth in targets:
+            body, ctype = fetch(path, cookie if auth else None)
             (floor_dir / name).write_bytes(body)
             (floor_dir / f"{name}.type").write_text(ctype)
             fetch(f"/_bench/floor/{name}")
-        for name, path, ratio, p99_max in targets:
-            floor_rps, floor_p99 = wrk(f"/_bench/floor/{name}")
-            rps, p99 = wrk(path)
-            ok = rps / floor_rps >= ratio and (p99_max is None or p99 < p99_max)
-            rows.append((name, path, rps, p99, floor_rps, floor_p99, rps / floor_rps, ratio, ok))
+        for name, path, ratio, p99_max, conns, auth in targets:
+            floor_rps, _fp50, floor_p99, _ft = wrk(f"/_bench/floor/{name}", conns)
+            rps, p50, p99, timeouts = wrk(path, conns, cookie if auth else None)
+            ok = (
+                (ratio is None or rps / floor_rps >= ratio)
+                and (p99_max is None or p99 < p99_max)
+                and not timeouts
+            )
+            rows.append(
+                (name, conns, rps, p50, p99, floor_rps, floor_p99, ratio, p99_max, timeouts, ok)
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\nwrk -t2 -c{CONNECTIONS} -d{SECONDS}s, one uvicorn worker, SQLite, {N} statements")
     print(
-        f"{'page':<10} {'req/s':>9} {'p99 ms':>8} {'floor req/s':>12} {'floor p99':>10} "
-        f"{'ratio':>6} {'target':>7}  result"
+        f"\nwrk -t2 -d{SECONDS}s, one uvicorn worker, SQLite, {N} statements; dashboard: {year}, "
+        f"{QUESTIONS} questions, {in_year} statements, signed in as the press office"
     )
-    for name, _path, rps, p99, frps, fp99, ratio, target, ok in rows:
+    print(
+        f"{'page':<10} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor req/s':>12} "
+        f"{'floor p99':>10} {'ratio':>7} {'target':>16}  result"
+    )
+    for name, conns, rps, p50, p99, frps, fp99, ratio, p99_max, timeouts, ok in rows:
+        target = ", ".join(
+            ([f"≥{ratio}"] if ratio is not None else [])
+            + ([f"p99<{p99_max:.0f}"] if p99_max is not None else [])
+        )
         print(
-            f"{name:<10} {rps:>9.0f} {p99:>8.1f} {frps:>12.0f} {fp99:>10.1f} "
-            f"{ratio:>6.2f} {'≥' + str(target):>7}  {'ok' if ok else 'MISSED'}"
+            f"{name:<10} {conns:>5} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f} {frps:>12.0f} "
+            f"{fp99:>10.1f} {rps / frps:>7.4f} {target:>16}  {'ok' if ok else 'MISSED'}"
+            + (f" ({timeouts} timed out)" if timeouts else "")
         )
     shutil.rmtree(work, ignore_errors=True)
     return 0 if all(r[-1] for r in rows) else 1
