@@ -119,6 +119,7 @@ class Rule:
     name: str
     roles: frozenset[Role] | None
     active_only: bool = True  # False: also pending journalists and those who must change password
+    csrf: bool = True  # False only where a secret token in the address is the authority
 
     def permits(self, user: User | None) -> bool:
         if self.roles is None:
@@ -137,7 +138,7 @@ class Rule:
                 raise Forbidden()
             if self.active_only and identity.user.must_change_password:
                 raise PasswordChangeRequired()
-        if request.method not in SAFE_METHODS:
+        if self.csrf and request.method not in SAFE_METHODS:
             await check_csrf(request, identity)
         return identity
 
@@ -157,7 +158,21 @@ REPORTS = Rule(
     "reports",
     frozenset({Role.ADMIN, Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT}),
 )
-RULES = (PUBLIC, SIGNED_IN, ACTIVE_USER, ADMIN, OFFICE, DEPARTMENT, JOURNALIST, STAFF, REPORTS)
+# The one-click unsubscribe of mail clients (RFC 8058): a POST without our CSRF token, whose
+# authority is the secret token in its address; it can only end that one subscription.
+PUBLIC_BY_TOKEN = Rule("public_by_token", None, csrf=False)
+RULES = (
+    PUBLIC,
+    SIGNED_IN,
+    ACTIVE_USER,
+    ADMIN,
+    OFFICE,
+    DEPARTMENT,
+    JOURNALIST,
+    STAFF,
+    REPORTS,
+    PUBLIC_BY_TOKEN,
+)
 
 # Routes that are not FastAPI routes (so cannot depend on a rule) and are public by design.
 PUBLIC_MOUNTS = frozenset({"/static", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -172,3 +187,4 @@ DepartmentOnly = Annotated[Identity, Depends(DEPARTMENT)]
 JournalistOnly = Annotated[Identity, Depends(JOURNALIST)]
 StaffOnly = Annotated[Identity, Depends(STAFF)]
 ReportReaders = Annotated[Identity, Depends(REPORTS)]
+PublicByToken = Annotated[Identity, Depends(PUBLIC_BY_TOKEN)]

@@ -1,4 +1,5 @@
-"""The `pressdesk` command: migrate, seed-demo, seed-reference, extend-series, create-user, reset-password."""
+"""The `pressdesk` command: migrate, seed-demo, seed-reference, extend-series, publish-due,
+send-mail, create-user, reset-password."""
 
 from __future__ import annotations
 
@@ -114,6 +115,24 @@ def cmd_publish_due(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_mail(_args: argparse.Namespace) -> int:
+    """Prepare the scheduled messages (announcements, digests, reminders) and send the due
+    e-mail of the outbox, once (cron; the app does the same every MAIL_SEND_INTERVAL_SECONDS)."""
+    from app.notifications import scheduler
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        result = scheduler.run_once(engine, settings)
+    finally:
+        engine.dispose()
+    if not settings.mail_enabled:
+        print("SMTP is not configured (SMTP_HOST): nothing sent.")
+    else:
+        print(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}")
+    return 0
+
+
 def _print_errors(exc: ValidationFailed) -> int:
     settings = get_settings()
     for field, message in exc.errors.items():
@@ -193,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "publish-due", help="record the publication of statements whose embargo has ended"
     ).set_defaults(func=cmd_publish_due)
+    sub.add_parser(
+        "send-mail", help="send the due e-mail of the outbox, with retries (cron)"
+    ).set_defaults(func=cmd_send_mail)
     create = sub.add_parser("create-user", help="create an account without the web interface")
     create.add_argument("--email", required=True)
     create.add_argument(

@@ -69,6 +69,27 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: int = Field(default=30, ge=0)
     bench_routes: bool = False
 
+    # Notifications. E-mail goes out over SMTP only when `smtp_host` is set (the notices in the
+    # app work without it); messages wait in the outbox table and a sender delivers them with
+    # retries (`pressdesk send-mail` once, or in each worker every `mail_send_interval_seconds`,
+    # 0: never). Links in messages start with `public_base_url`.
+    public_base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: str = Field(default="starttls", pattern="^(starttls|ssl|none)$")
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
+    mail_from: str = "Press Desk <no-reply@localhost>"
+    mail_send_interval_seconds: int = Field(default=60, ge=0)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    mail_retry_base_seconds: int = Field(default=60, ge=1)  # then ×4 each attempt, capped at 6 h
+    reminder_hours: tuple[int, ...] = (48, 24)  # before a call's deadline, a question's due date
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

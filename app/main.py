@@ -29,6 +29,9 @@ from app.db import make_engine
 from app.errors import install_handlers
 from app.holidays import routes as holidays_routes
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.notifications import routes as notifications_routes
+from app.notifications import scheduler as notifications_scheduler
+from app.notifications import subscription_routes
 from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
 from app.pages import routes as pages_routes
@@ -70,11 +73,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             task = asyncio.create_task(
                 statements_scheduler.run(engine, settings.scheduler_interval_seconds)
             )
+        mail_task = None
+        if settings.mail_send_interval_seconds > 0:  # reminders need no SMTP; mail waits for it
+            mail_task = asyncio.create_task(notifications_scheduler.run(engine, settings))
         yield
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for running in (task, mail_task):
+            if running is not None:
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
         engine.dispose()
 
     app = FastAPI(
@@ -124,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statements_routes.router,
         statements_register.router,
         reports_routes.router,
+        notifications_routes.router,
+        subscription_routes.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,

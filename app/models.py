@@ -19,6 +19,13 @@ from app.content.models import (
     SubmissionVersion,
 )
 from app.holidays.models import CalendarDay
+from app.notifications.models import (
+    Announcement,
+    Notice,
+    NoticePreference,
+    OutboxMessage,
+    Subscription,
+)
 from app.orgs.models import Organisation, OrganisationName
 from app.questions.models import Answer, AnswerFile, Question, QuestionSupport, QuestionTransfer
 from app.statements.models import (
@@ -39,6 +46,7 @@ from app.statements.models import (
 
 __all__ = [
     "AgendaItem",
+    "Announcement",
     "Answer",
     "AnswerFile",
     "Attachment",
@@ -55,8 +63,11 @@ __all__ = [
     "EditionFile",
     "EditionTranslation",
     "LoginThrottle",
+    "Notice",
+    "NoticePreference",
     "Organisation",
     "OrganisationName",
+    "OutboxMessage",
     "Question",
     "QuestionSupport",
     "QuestionTransfer",
@@ -72,6 +83,7 @@ __all__ = [
     "StatementTopic",
     "Submission",
     "SubmissionVersion",
+    "Subscription",
     "Topic",
     "User",
     "UserSession",

@@ -104,7 +104,24 @@ def base_context(request: Request) -> dict[str, Any]:
         "menu": menu_for(identity),
         "flashes": lambda: pop_flashes(request),  # called by full pages only
         "current_path": request.url.path,
+        "unread_notices": lambda: _unread_notices(request, identity.user if identity else None),
     }
+
+
+def _unread_notices(request: Request, user: Any) -> int | None:
+    """The bell's count, or None when it cannot be read (an error page while the database is
+    away must still render)."""
+    if user is None or user.id is None:
+        return None
+    from sqlmodel import Session
+
+    from app.notifications.service import unread_count
+
+    try:
+        with Session(request.app.state.engine) as session:
+            return unread_count(session, user.id)
+    except Exception:
+        return None
 
 
 def request_locale(request: Request) -> str:

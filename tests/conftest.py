@@ -139,6 +139,7 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "upload_dir": tmp_path / "uploads",
         "cache_dir": tmp_path / "cache",
         "scheduler_interval_seconds": 0,
+        "mail_send_interval_seconds": 0,
         "login_delay_seconds": 0.0,
         "session_touch_seconds": 0,
     }

@@ -74,6 +74,15 @@ ALLOWED: dict[str, set[str]] = {
     "journalist": {"journalist"},
     "staff": {"press_office", "spokesperson", "department"},
     "reports": {"admin", "press_office", "spokesperson", "department"},
+    "public_by_token": {
+        "anonymous",
+        "admin",
+        "press_office",
+        "spokesperson",
+        "department",
+        "journalist",
+        "pending",
+    },
 }
 PEOPLE = (
     "anonymous",
@@ -152,6 +161,8 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "spokesperson_id": 1,
         "lang": "en",
         "number": 1,
+        "notice_id": 1,
+        "token": "1.x",
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:

@@ -67,6 +67,7 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    language: str = Field(default="vi", max_length=10)  # of the e-mails sent to them
 
 
 class UserSession(SQLModel, table=True):

@@ -40,6 +40,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.forms import check_text as _check_text
 from app.holidays.service import WorkCalendar, work_calendar
 from app.i18n import Msg
+from app.notifications import triggers
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
@@ -466,6 +467,7 @@ def update(
     _set_invitees(session, briefing_id, data.invitee_ids)
     if briefing.is_public:
         session.add(BriefingChange(briefing_id=briefing_id, change=ChangeKind.UPDATED))
+        triggers.briefing_changed(session, briefing, "updated")
     audit.record(session, actor, "briefing.updated", briefing, briefing.title_vi)
     session.commit()
     return briefing
@@ -546,6 +548,10 @@ def transition(
     session.add(briefing)
     if briefing.is_public:
         session.add(change)
+    if data.action in (Action.POSTPONE, Action.CANCEL):
+        triggers.briefing_changed(
+            session, briefing, "postponed" if data.action == Action.POSTPONE else "cancelled"
+        )
     audit.record(
         session,
         actor,

@@ -38,6 +38,7 @@ from app.errors import STALE, Conflict, NotFound, ValidationFailed
 from app.forms import check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
+from app.notifications import triggers
 from app.orgs import service as orgs
 from app.storage import path_of, storing
 from app.timeutil import to_local, utcnow
@@ -220,6 +221,7 @@ def open_call(session: Session, *, actor: Actor, briefing_id: int, data: CallInp
         raise Conflict(Msg("Content has already been requested for this briefing.")) from exc
     assert call.id is not None
     _set_recipients(session, call.id, data.organisation_ids)
+    triggers.call_opened(session, call, briefing, data.organisation_ids)
     audit.record(
         session,
         actor,
@@ -252,6 +254,8 @@ def update_call(session: Session, *, actor: Actor, call_id: int, data: CallInput
     call.instructions = data.instructions
     session.add(call)
     _set_recipients(session, call_id, data.organisation_ids)
+    if call.status == CallStatus.OPEN:  # organisations added to the call are told
+        triggers.call_opened(session, call, briefing, data.organisation_ids)
     audit.record(session, actor, "content_call.updated", call, briefing.title_vi)
     session.commit()
     return call
@@ -267,6 +271,10 @@ def set_call_status(
     call.status = status
     call.closed_at = utcnow() if status == CallStatus.CLOSED else None
     session.add(call)
+    if status == CallStatus.OPEN:  # those added while it was closed are told now (once)
+        triggers.call_opened(
+            session, call, briefings.get(session, call.briefing_id), recipients(session, call_id)
+        )
     audit.record(
         session,
         actor,
@@ -565,6 +573,12 @@ def act(
     sub.status = new_status
     sub.updated_at = utcnow()
     session.add(sub)
+    if action in (Action.RETURN, Action.ACCEPT):
+        call = session.get(ContentCall, sub.call_id)
+        assert call is not None
+        triggers.submission_acted(
+            session, sub, briefings.get(session, call.briefing_id), action.value
+        )
     audit.record(session, actor, f"submission.{action.value}", sub, comment)
     session.commit()
     return sub

@@ -32,6 +32,7 @@ from app.errors import STALE, Conflict, Forbidden, NotFound, TooManyRequests, Va
 from app.forms import CONTROL_CHARS, check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
+from app.notifications import triggers
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.questions import deadlines, states
@@ -479,6 +480,7 @@ def merge(
         q.live_state = LiveState.DISMISSED
     q.updated_at = utcnow()
     session.add(q)
+    triggers.question_outcome(session, q, "merged")
     audit.record(session, actor, "question.merged", q, f"into #{target.id}")
     session.commit()
     return q
@@ -551,6 +553,7 @@ def assign(
     session.add(q)
     session.execute(delete(QuestionSupport).where(col(QuestionSupport.question_id) == q.id))
     session.add_all(QuestionSupport(question_id=q.id or 0, organisation_id=i) for i in support)
+    triggers.question_assigned(session, q)
     audit.record(session, actor, "question.assigned", q, f"lead {lead_org_id}, support {support}")
     session.commit()
     return q
@@ -597,6 +600,7 @@ def transfer(
             col(QuestionSupport.organisation_id) == to_org_id,
         )
     )
+    triggers.question_assigned(session, q)
     audit.record(session, actor, "question.transferred", q, f"to {to_org_id}: {reason}")
     session.commit()
     return q
@@ -725,6 +729,11 @@ def approve(
     draft.approved_at = now
     q.updated_at = now
     session.add_all([draft, q])
+    triggers.question_outcome(
+        session,
+        q,
+        {AnswerKind.ANSWER: "answered", AnswerKind.REFUSAL: "refused"}.get(draft.kind, "holding"),
+    )
     audit.record(
         session, actor, "answer.approved", draft, f"question #{question_id} ({draft.kind})"
     )

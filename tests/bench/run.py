@@ -326,6 +326,7 @@ def main() -> int:
         "UPLOAD_DIR": str(work / "uploads"),
         "BENCH_ROUTES": "true",
         "SCHEDULER_INTERVAL_SECONDS": "0",
+        "MAIL_SEND_INTERVAL_SECONDS": "0",
         "ENVIRONMENT": "development",
     }
     subprocess.run([PYTHON, "-m", "app.cli", "migrate"], env=env, cwd=ROOT, check=True)

@@ -1,0 +1,113 @@
+"""Each kind of notice: what it says (a msgid filled with the notice's params, in the reader's
+language), who it is for (shown on the preferences page), and how it is delivered by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.accounts.models import Role
+from app.i18n import N_, gettext
+from app.notifications.models import Delivery, NoticeKind
+
+
+@dataclass(frozen=True)
+class Kind:
+    label: str  # msgid, for the preferences page
+    text: str  # msgid with %(name)s params
+    roles: frozenset[Role]  # who may receive it (the preferences page lists only these)
+    default: Delivery = Delivery.EMAIL
+    translated: tuple[str, ...] = ()  # params that are msgids themselves
+
+
+DEPT = frozenset({Role.DEPARTMENT})
+JOURNALIST = frozenset({Role.JOURNALIST})
+
+KINDS: dict[NoticeKind, Kind] = {
+    NoticeKind.CALL_OPENED: Kind(
+        N_("A call for content for your organisation"),
+        N_("Content is asked of your organisation for “%(briefing)s”, by %(deadline)s."),
+        DEPT,
+    ),
+    NoticeKind.CALL_REMINDER: Kind(
+        N_("Reminders before a content deadline"),
+        N_("%(hours)s hours left to send your content for “%(briefing)s” (by %(deadline)s)."),
+        DEPT,
+    ),
+    NoticeKind.SUBMISSION_RETURNED: Kind(
+        N_("Your content returned by the office"),
+        N_("Your content for “%(briefing)s” was returned: %(comment)s"),
+        DEPT,
+    ),
+    NoticeKind.SUBMISSION_ACCEPTED: Kind(
+        N_("Your content accepted"),
+        N_("Your content for “%(briefing)s” was accepted."),
+        DEPT,
+        Delivery.IN_APP,
+    ),
+    NoticeKind.QUESTION_ASSIGNED: Kind(
+        N_("A question assigned or transferred to your organisation"),
+        N_("A question from the press is now with your organisation, due %(due)s: “%(text)s”"),
+        DEPT,
+    ),
+    NoticeKind.QUESTION_DUE_SOON: Kind(
+        N_("Reminders before a question's due date"),
+        N_("A question is due %(due)s: “%(text)s”"),
+        DEPT,
+    ),
+    NoticeKind.QUESTION_OVERDUE: Kind(
+        N_("A question past its due date"),
+        N_("A question was due %(due)s and has no approved answer yet: “%(text)s”"),
+        DEPT,
+    ),
+    NoticeKind.QUESTION_ANSWERED: Kind(
+        N_("News of your questions"),
+        N_("Your question “%(text)s”: %(outcome)s"),
+        JOURNALIST,
+        translated=("outcome",),
+    ),
+    NoticeKind.BRIEFING_CHANGED: Kind(
+        N_("Changes to briefings you take part in"),
+        N_("“%(briefing)s”: %(change)s"),
+        frozenset({Role.DEPARTMENT, Role.JOURNALIST}),
+        translated=("change",),
+    ),
+    NoticeKind.STATEMENT_PUBLISHED: Kind(
+        N_("Statements you follow"),
+        N_("%(change)s: %(title)s"),
+        frozenset(Role),
+        Delivery.IN_APP,
+        translated=("change",),
+    ),
+}
+
+# Outcomes and changes named in notices (params listed in `translated`).
+OUTCOMES = {
+    "answered": N_("answered"),
+    "holding": N_("the office will reply by a new date"),
+    "refused": N_("refused, with the legal ground"),
+    "merged": N_("merged with a question already asked; follow that one"),
+}
+CHANGES = {
+    "postponed": N_("postponed"),
+    "cancelled": N_("cancelled"),
+    "updated": N_("time, place or details changed"),
+    "published": N_("published"),
+    "corrected": N_("corrected"),
+}
+
+
+def text(kind: NoticeKind, params: dict[str, Any], locale: str) -> str:
+    spec = KINDS[kind]
+    values = {k: str(v) for k, v in params.items()}
+    for name in spec.translated:
+        if name in values:
+            values[name] = gettext(locale, values[name])
+    try:
+        return gettext(locale, spec.text) % values
+    except (KeyError, ValueError):  # a notice written by an older version: say what we can
+        return gettext(locale, spec.label)
+
+
+def kinds_for(role: Role) -> list[NoticeKind]:
+    return [k for k, spec in KINDS.items() if role in spec.roles]
