@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -31,6 +32,8 @@ from app.i18n import N_, gettext
 from app.notifications import kinds, outbox
 from app.notifications.models import Delivery, Notice, NoticeKind, NoticePreference
 from app.timeutil import LOCAL_TZ, to_local, utcnow
+
+log = logging.getLogger(__name__)
 
 DIGEST_HOUR = 7  # local time: digests go out with the first sender run after it
 MAIL_WINDOW = timedelta(days=2)  # older notices are not e-mailed any more (e.g. SMTP set up later)
@@ -104,7 +107,10 @@ def notify(
             and settings.mail_enabled
             and delivery_for(session, uid, kind) == Delivery.EMAIL
         ):
-            _mail_one(session, settings, user, [notice])
+            try:  # an e-mail never breaks the action: the sender's run tries again later
+                _mail_one(session, settings, user, [notice])
+            except Exception:
+                log.exception("could not write the e-mail for a %s notice", kind.value)
     return made
 
 

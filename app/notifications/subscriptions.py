@@ -46,6 +46,7 @@ from app.config import Settings
 from app.errors import NotFound, ValidationFailed
 from app.i18n import Msg
 from app.notifications import outbox
+from app.notifications.kinds import CHANGES
 from app.notifications.models import Announcement, Subscription
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
@@ -526,6 +527,7 @@ def announce_statements(session: Session, settings: Settings, now: datetime) -> 
         session.commit()
         return 0
     facts = _facts(session, claimed)
+    _notify_followers(session, facts)
     sent = 0
     for sub in _active(session, digest=False):
         locale = mail_locale(sub.language)
@@ -548,6 +550,39 @@ def announce_statements(session: Session, settings: Settings, now: datetime) -> 
             )
     session.commit()
     return sent
+
+
+def _notify_followers(session: Session, facts: list[_Facts]) -> None:
+    """Signed-in people who subscribed also get the notice under their bell (whatever the
+    frequency of their e-mails), once per edition."""
+    from app.accounts.models import User, UserStatus
+    from app.notifications.models import NoticeKind
+    from app.notifications.service import notify
+
+    followers = [
+        sub
+        for sub in _active(session, digest=False) + _active(session, digest=True)
+        if sub.user_id is not None
+    ]
+    for f in facts:
+        users = {
+            sub.user_id: session.get(User, sub.user_id)
+            for sub in followers
+            if matches(sub, f) and sub.user_id is not None
+        }
+        notify(
+            session,
+            [u for u in users.values() if u is not None and u.status == UserStatus.ACTIVE],
+            NoticeKind.STATEMENT_PUBLISHED,
+            params={
+                "title": f.edition.title,
+                "change": CHANGES["corrected"]
+                if f.edition.change_kind == ChangeKind.MAJOR
+                else CHANGES["published"],
+            },
+            link=f"/statements/{f.statement.id}",
+            dedupe=f"edition:{f.edition.id}",
+        )
 
 
 # --- The daily digest ----------------------------------------------------------------------------

@@ -576,3 +576,27 @@ def test_the_statements_page_links_to_the_subscription_form(db: Session, web: We
     page = web.get("/statements")
     assert page.status_code == 200
     assert 'href="/subscribe"' in page.text
+
+
+def test_a_signed_in_subscriber_also_finds_the_statement_under_the_bell(
+    db: Session, settings: Settings
+) -> None:
+    from app.accounts.models import Role
+    from app.notifications.models import Notice, NoticeKind
+    from tests.factories import make_user
+
+    p = province(db)
+    agency = make_org(db, kind="press_agency", name_vi="Báo Thử", name_en="Test Paper")
+    journalist = make_user(db, Role.JOURNALIST, org=agency, press_card_number="B-1")
+    other = make_user(db, Role.JOURNALIST, org=agency, press_card_number="B-2")
+    subscribed(db, settings, journalist.email, user_id=journalist.id, digest=True)
+    subscribed(db, settings, other.email, user_id=other.id, topics=["du-lich"])  # not this one
+    st = issue(db, p.health, "Tiêm chủng mùa đông", topics=(p.health_topic,))
+
+    subs.announce_statements(db, settings, NOW)
+    subs.announce_statements(db, settings, NOW + timedelta(hours=1))  # once only
+    notices = db.exec(select(Notice)).all()
+    assert [(n.user_id, n.kind, n.link) for n in notices] == [
+        (journalist.id, NoticeKind.STATEMENT_PUBLISHED, f"/statements/{st.id}")
+    ]
+    assert notices[0].params["title"] == "Tiêm chủng mùa đông"
