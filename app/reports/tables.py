@@ -261,46 +261,39 @@ def build(
                 "briefings.postponed",
                 "briefings.cancelled",
             ),
-            href,
         )
     )
 
-    tables.append(
-        _count_table(
+    counted: tuple[tuple[str, str, str, str, str, Callable[[str], str]], ...] = (
+        # table, title, first column, second column, metric prefix, what a code is called
+        (
             "statements_by_kind",
             _("Statements published by kind"),
-            [_("Kind"), _("Statements")],
-            [
-                (names.statement_kind(code), f"statements.kind.{code}", n)
-                for code, n in summary.keys_with("statements.kind")
-            ],
-            href,
-        )
-    )
-    tables.append(
-        _count_table(
+            _("Kind"),
+            _("Statements"),
+            "statements.kind",
+            names.statement_kind,
+        ),
+        (
             "statements_by_language",
             _("Statements published by language"),
-            [_("Language"), _("Statements")],
-            [
-                (names.language(code), f"statements.lang.{code}", n)
-                for code, n in summary.keys_with("statements.lang")
-            ],
-            href,
-        )
-    )
-    tables.append(
-        _count_table(
+            _("Language"),
+            _("Statements"),
+            "statements.lang",
+            names.language,
+        ),
+        (
             "refusals_by_ground",
             _("Questions refused, by legal ground"),
-            [_("Ground"), _("Questions")],
-            [
-                (names.ground(code), f"questions.refused.{code}", n)
-                for code, n in summary.keys_with("questions.refused")
-            ],
-            href,
-        )
+            _("Ground"),
+            _("Questions"),
+            "questions.refused",
+            names.ground,
+        ),
     )
+    for key, title, first, second, prefix, name in counted:
+        entries = [(name(code), f"{prefix}.{code}", n) for code, n in summary.keys_with(prefix)]
+        tables.append(_count_table(key, title, [first, second], entries, href))
 
     rows, links = [], []
     for org in summary.org_rows("questions.received"):
@@ -397,7 +390,6 @@ def _by_key_table(
     entries: list[tuple[str, str]],
     summary: Summary,
     metrics: tuple[str, ...],
-    href: Callable[..., str],
 ) -> Table:
     """Rows of items carrying a key (e.g. a briefing kind), counted per metric."""
     rows: list[list[Cell]] = []
