@@ -140,6 +140,12 @@ def unsubscribe_page(
 ) -> Response:
     """The link in every message: a button to stop (or that it is already stopped)."""
     sub = _found(session, token, ended_too=True)
+    return _unsubscribe_page(request, session, sub, token)
+
+
+def _unsubscribe_page(
+    request: Request, session: Session, sub: Subscription, token: str
+) -> Response:
     return render(
         request,
         "notifications/subscription_unsubscribe.html",
@@ -153,11 +159,7 @@ def unsubscribe_submit(
 ) -> Response:
     """The page's button (with the form's CSRF token)."""
     sub = service.end(session, actor=identity.actor, token=token)
-    return render(
-        request,
-        "notifications/subscription_unsubscribe.html",
-        {**_choices(request, session, sub), "token": token},
-    )
+    return _unsubscribe_page(request, session, sub, token)
 
 
 # One-click unsubscribe (RFC 8058): the mail client POSTs `List-Unsubscribe=One-Click` to the
@@ -169,8 +171,4 @@ def unsubscribe_one_click(
     request: Request, token: str, identity: PublicByToken, session: SessionDep
 ) -> Response:
     sub = service.end(session, actor=identity.actor, token=token)
-    return render(
-        request,
-        "notifications/subscription_unsubscribe.html",
-        {**_choices(request, session, sub), "token": token},
-    )
+    return _unsubscribe_page(request, session, sub, token)

@@ -9,18 +9,16 @@ from fastapi import APIRouter, Query, Request
 
 from app.access import ReportReaders
 from app.db import SessionDep
-from app.errors import NotFound, ValidationFailed, api_locale
-from app.forms import parse_int
+from app.errors import ValidationFailed, api_locale
 from app.i18n import gettext
 from app.reports import service
-from app.reports.figures import NO_ORG, Scope, Summary
+from app.reports.figures import NO_ORG, Summary
 from app.reports.tables import (
     QUESTION_COLUMNS,
     STATEMENT_COLUMNS,
     SUBMISSION_COLUMNS,
     Names,
 )
-from app.timeutil import local_today
 
 router = APIRouter(prefix="/api/v1")
 
@@ -97,15 +95,9 @@ def summary_json(
     date_to: Annotated[str, Query(alias="to")] = "",
     org: str = "",
 ) -> dict[str, Any]:
-    org_id = parse_int(org) if org.strip() else None
-    if org.strip() and org_id is None:
-        raise NotFound()
-    scope = service.scope_for(session, identity.actor, org_id)
-    period, errors = service.parse_period(date_from, date_to, local_today())
+    scope, period, errors = service.asked(session, identity.actor, date_from, date_to, org)
     if errors:
         raise ValidationFailed(errors)
-    summary = service.summary(
-        session, period, Scope(scope.organisation_id), request.app.state.settings.compliance_ruleset
-    )
+    summary = service.summary(session, period, scope, request.app.state.settings.compliance_ruleset)
     locale = api_locale(request)
     return as_json(summary, Names.load(session, locale, partial(gettext, locale)))

@@ -68,11 +68,7 @@ class Asked:
 
 
 def _asked(session: Session, identity: Identity, date_from: str, date_to: str, org: str) -> Asked:
-    org_id = parse_int(org) if org.strip() else None
-    if org.strip() and org_id is None:
-        raise NotFound()
-    scope = service.scope_for(session, identity.actor, org_id)
-    period, errors = service.parse_period(date_from, date_to, local_today())
+    scope, period, errors = service.asked(session, identity.actor, date_from, date_to, org)
     return Asked(period, errors, scope.organisation_id, date_from, date_to)
 
 

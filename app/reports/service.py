@@ -17,11 +17,12 @@ from app.accounts.models import Role
 from app.audit.service import Actor
 from app.briefings import compliance
 from app.errors import Forbidden, NotFound
-from app.forms import parse_date
+from app.forms import parse_date, parse_int
 from app.i18n import N_, Msg
 from app.orgs.models import Organisation
 from app.reports import figures
 from app.reports.figures import Period, Scope, Summary
+from app.timeutil import local_today
 
 MAX_DAYS = 5 * 366  # a report covers at most five years
 
@@ -38,6 +39,19 @@ def scope_for(session: Session, actor: Actor, org: int | None) -> Scope:
     if org is not None and session.get(Organisation, org) is None:
         raise NotFound()
     return Scope(org)
+
+
+def asked(
+    session: Session, actor: Actor, date_from: str, date_to: str, org: str
+) -> tuple[Scope, Period, dict[str, Msg]]:
+    """Whose figures and which period, from what the page or the API was given (`org` as typed:
+    unreadable is "not found", like an organisation that does not exist)."""
+    org_id = parse_int(org) if org.strip() else None
+    if org.strip() and org_id is None:
+        raise NotFound()
+    scope = scope_for(session, actor, org_id)
+    period, errors = parse_period(date_from, date_to, local_today())
+    return scope, period, errors
 
 
 def year_of(today: date) -> Period:
