@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from app import (
     bench,
@@ -60,30 +61,47 @@ sign-in returns. Errors are `application/problem+json` (RFC 9457).
 """
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The background jobs of a worker, with the settings and engine the app holds at start-up."""
+    settings: Settings = app.state.settings
+    engine = app.state.engine
+    task = None
+    if settings.scheduler_interval_seconds:
+        task = asyncio.create_task(
+            statements_scheduler.run(engine, settings.scheduler_interval_seconds)
+        )
+    mail_task = None
+    if settings.mail_send_interval_seconds > 0:  # reminders need no SMTP; mail waits for it
+        mail_task = asyncio.create_task(notifications_scheduler.run(engine, settings))
+    yield
+    for running in (task, mail_task):
+        if running is not None:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+    engine.dispose()
+
+
+def configure(app: FastAPI, settings: Settings, engine: Engine | None = None) -> None:
+    """Give the app its settings, database engine, templates and public page cache.
+
+    Everything that depends on settings is here and read from `app.state` per request, so the
+    routes (which FastAPI prepares on the first request, the costly part) are built once. The test
+    suite calls this again to point one built application at each test's database, with an engine
+    it keeps (SQLAlchemy caches compiled statements per engine).
+    """
+    settings.check_production()
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.templates = create_env(settings)
+    statements_cache.install(app)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; `uvicorn --factory app.main:create_app` calls this."""
     settings = settings or get_settings()
     settings.check_production()
-    engine = make_engine(settings.database_url)
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = None
-        if settings.scheduler_interval_seconds:
-            task = asyncio.create_task(
-                statements_scheduler.run(engine, settings.scheduler_interval_seconds)
-            )
-        mail_task = None
-        if settings.mail_send_interval_seconds > 0:  # reminders need no SMTP; mail waits for it
-            mail_task = asyncio.create_task(notifications_scheduler.run(engine, settings))
-        yield
-        for running in (task, mail_task):
-            if running is not None:
-                running.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running
-        engine.dispose()
-
     app = FastAPI(
         title="Press Desk API",
         version="1.0",
@@ -92,19 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.templates = create_env(settings)
-    statements_cache.install(app)
+    configure(app, settings)
 
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(
-        BodyLimitMiddleware,
-        max_bytes=settings.max_request_bytes,
-        upload_max_bytes=settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024,
-        upload_suffix="/attachments",
-    )
+    app.add_middleware(BodyLimitMiddleware, upload_suffix="/attachments")
     install_handlers(app)
 
     if settings.bench_routes:  # `make bench` only: the floor that public pages are measured against

@@ -96,24 +96,25 @@ def _closing_boundary(content_type: bytes) -> bytes | None:
 class BodyLimitMiddleware:
     """Refuse request bodies over the limit, by Content-Length or by counting the stream.
 
-    The error is raised when the route reads the body, so the normal error pages answer.
+    The limits come from the app's settings at each request (`MAX_REQUEST_BYTES`; upload routes,
+    paths ending in `upload_suffix`, take `UPLOAD_MAX_FILES` files of `UPLOAD_MAX_BYTES`). The
+    error is raised when the route reads the body, so the normal error pages answer.
     """
 
-    def __init__(
-        self, app: ASGIApp, max_bytes: int, upload_max_bytes: int = 0, upload_suffix: str = ""
-    ) -> None:
+    def __init__(self, app: ASGIApp, upload_suffix: str = "") -> None:
         self.app = app
-        self.max_bytes = max_bytes
-        # Upload routes (paths ending in `upload_suffix`) take several files of the upload cap.
-        self.upload_max_bytes = max(upload_max_bytes, max_bytes)
         self.upload_suffix = upload_suffix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        settings = scope["app"].state.settings
+        limit = settings.max_request_bytes
         is_upload = bool(self.upload_suffix) and scope["path"].endswith(self.upload_suffix)
-        limit = self.upload_max_bytes if is_upload else self.max_bytes
+        if is_upload:
+            uploads = settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024
+            limit = max(limit, uploads)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         too_big = declared is not None and declared.isdigit() and int(declared) > limit

@@ -14,7 +14,8 @@ from zxcvbn import zxcvbn
 
 from app.i18n import Msg
 
-_hasher = PasswordHash.recommended()  # Argon2id with pwdlib's current parameters
+PRODUCTION_HASHER = PasswordHash.recommended()  # Argon2id with pwdlib's current parameters
+_hasher = PRODUCTION_HASHER
 
 # Words that make a password guessable here whatever its length (added to zxcvbn's lists).
 LOCAL_WORDS = ["quangninh", "halong", "pressdesk", "ubnd", "matkhau", "phatngon", "baochi"]
@@ -27,6 +28,14 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, password_hash: str) -> bool:
     return _hasher.verify(password, password_hash)
+
+
+def use_hasher(hasher: PasswordHash) -> None:
+    """Hash new passwords with `hasher`. Only the test suite calls this, with a cheap Argon2 cost;
+    hashes keep their parameters, so verifying works whichever hasher made them."""
+    global _hasher
+    _hasher = hasher
+    dummy_hash.cache_clear()
 
 
 @lru_cache(maxsize=1)

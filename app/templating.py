@@ -54,13 +54,20 @@ def static_url(path: str) -> str:
 
 
 def create_env(settings: Settings, directory: Path = TEMPLATE_DIR) -> Environment:
+    """The Jinja environment for these settings; one per folder and mode per process, so that
+    apps and mail renderers share the compiled templates."""
+    return _env(directory, auto_reload=not settings.is_production)
+
+
+@lru_cache(maxsize=8)
+def _env(directory: Path, *, auto_reload: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(directory),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
-        auto_reload=not settings.is_production,
+        auto_reload=auto_reload,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["t"] = _translate

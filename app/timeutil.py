@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# Every reading of the clock in the application goes through `utcnow`, so that the test suite can
+# run the whole application as if on another day (`set_clock`); in production this stays zero.
+_offset = timedelta(0)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _offset
 
 
 def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return to_local(utcnow()).date()
+
+
+def set_clock(moment: datetime | None) -> None:
+    """Make the clock read `moment` now and run on from there; None: the real clock again."""
+    global _offset
+    _offset = timedelta(0) if moment is None else moment - datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Within the block the clock reads `moment` and runs on; then it is as it was (tests)."""
+    global _offset
+    before = _offset
+    set_clock(moment)
+    try:
+        yield
+    finally:
+        _offset = before
 
 
 def to_local(value: datetime) -> datetime:

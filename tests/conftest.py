@@ -1,8 +1,17 @@
 """Test fixtures: every database test runs on SQLite and on PostgreSQL.
 
-The schema is made by Alembic (once per backend and run); each test gets a clean database:
-a fresh copy of the migrated SQLite file, or the PostgreSQL tables truncated after the test.
+The schema is made by Alembic once per backend and test process (pytest-xdist runs one process per
+core). The application is built once per backend and process as well: FastAPI prepares its routes
+on the first request, which is the costly part, so each test only points the built app at its own
+clean database and settings (`app.main.configure`). A clean database is a fresh copy of the migrated
+SQLite file, or this process's PostgreSQL schema emptied after the test: the tables the test wrote
+are deleted (triggers off, the audit log is append-only) and the sequences restarted, far
+cheaper than TRUNCATE of every table.
 Without PostgreSQL the PostgreSQL half is skipped, unless CI=true, where it fails.
+
+`pytest --clock=2026-12-31T23:30+07:00` runs the whole suite, application included, as if the clock
+read that moment when the run started (the clock keeps running): a test whose result depends on
+the day must pass on any day.
 """
 
 from __future__ import annotations
@@ -12,23 +21,54 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from alembic.config import Config
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine, inspect, text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
+from app import security, timeutil
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine
-from app.main import create_app
+from app.main import configure, create_app
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")
+# Argon2id at the lowest cost: the tests sign in thousands of times. Production's parameters are
+# pwdlib's recommended ones (`security.PRODUCTION_HASHER`, checked in tests/accounts).
+CHEAP_HASHER = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("PRESSDESK_TEST_CLOCK", ""),
+        help="run as if the clock read this ISO moment at the start (e.g. 2027-02-06T08:00+07:00)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    security.use_hasher(CHEAP_HASHER)
+    moment = config.getoption("--clock")
+    if moment:
+        start = datetime.fromisoformat(moment)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=timeutil.LOCAL_TZ)
+        timeutil.set_clock(start)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    moment = config.getoption("--clock")
+    return f"application clock moved to {moment}" if moment else None
 
 
 def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
@@ -64,14 +104,18 @@ def require_postgres() -> None:
 
 
 class Backend:
-    """One database server for the whole run; `fresh_url()` gives each test a clean database."""
+    """One database server for the whole run; `fresh_url()` gives each test a clean database,
+    and `app` is the application built once for this backend."""
 
     def __init__(self, name: str, base: Path) -> None:
         self.name = name
         self.base = base
+        self._app: FastAPI | None = None
         if name == "sqlite":
             self.template = base / "template.db"
             migrate(f"sqlite:///{self.template}")
+            self.file = base / "pressdesk.db"
+            self.url = f"sqlite:///{self.file}"
         else:
             self.schema = f"pdtest_{uuid.uuid4().hex[:10]}"
             self.admin = create_engine(PG_URL)
@@ -79,9 +123,40 @@ class Backend:
                 conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
             self.url = f"{PG_URL}?options=-csearch_path%3D{self.schema}"
             migrate(self.url)
-            engine = create_engine(self.url)
-            self.tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
-            engine.dispose()
+            self._plan_cleaning()
+        # One engine for every test of this process: SQLAlchemy caches compiled SQL per engine.
+        self.engine = make_engine(self.url)
+
+    def _plan_cleaning(self) -> None:
+        """The statements that empty this schema: which tables hold rows, then delete them."""
+        engine = create_engine(self.url)
+        tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        engine.dispose()
+        # Children before parents, so that no foreign key is ever violated on the way.
+        ordered = [t.name for t in reversed(SQLModel.metadata.sorted_tables) if t.name in tables]
+        self.tables = ordered + sorted(tables - set(ordered))
+        q = self.schema
+        self.probe = " UNION ALL ".join(
+            f'SELECT \'{t}\' WHERE EXISTS (SELECT 1 FROM "{q}"."{t}")' for t in self.tables
+        )
+        with self.admin.connect() as conn:
+            sequences = conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE c.relkind = 'S' AND n.nspname = :schema"
+                ),
+                {"schema": q},
+            ).scalars()
+            calls = [f'setval(\'"{q}"."{s}"\', 1, false)' for s in sequences]
+        self.restart = f"SELECT {', '.join(calls)}" if calls else ""
+
+    @property
+    def app(self) -> FastAPI:
+        """The application, built on first use; each test configures it for its database."""
+        if self._app is None:
+            self._app = create_app(make_settings(self.url, self.base))
+            self._app.state.engine.dispose()
+        return self._app
 
     def schema_url(self, name: str) -> str:
         """A separate, empty PostgreSQL schema (for migration tests)."""
@@ -89,18 +164,28 @@ class Backend:
             conn.execute(text(f'CREATE SCHEMA "{name}"'))
         return f"{PG_URL}?options=-csearch_path%3D{name}"
 
-    def fresh_url(self, tmp_path: Path) -> str:
+    def fresh_url(self) -> str:
+        """The database, clean: SQLite's file replaced by a copy of the migrated one (PostgreSQL's
+        schema was emptied after the previous test)."""
         if self.name == "sqlite":
-            target = tmp_path / "pressdesk.db"
-            shutil.copyfile(self.template, target)
-            return f"sqlite:///{target}"
+            self.engine.dispose()
+            for path in (self.file, *(Path(f"{self.file}-{x}") for x in ("wal", "shm"))):
+                path.unlink(missing_ok=True)  # a connection left open keeps the old file, unharmed
+            shutil.copyfile(self.template, self.file)
         return self.url
 
     def clean(self) -> None:
-        if self.name == "postgresql":
-            with self.admin.begin() as conn:
-                names = ", ".join(f'"{self.schema}"."{t}"' for t in self.tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if self.name != "postgresql":
+            return  # the next test gets a new file
+        with self.admin.begin() as conn:
+            written = set(conn.execute(text(self.probe)).scalars())
+            # Triggers off for this transaction: the audit log refuses DELETE (append-only).
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in self.tables:
+                if table in written:
+                    conn.execute(text(f'DELETE FROM "{self.schema}"."{table}"'))
+            if self.restart:
+                conn.execute(text(self.restart))
 
     def close(self) -> None:
         if self.name == "postgresql":
@@ -112,6 +197,7 @@ class Backend:
                 ):
                     conn.execute(text(f'DROP SCHEMA IF EXISTS "{row[0]}" CASCADE'))
             self.admin.dispose()
+        self.engine.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -126,8 +212,8 @@ def backend(
 
 
 @pytest.fixture
-def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
-    yield backend.fresh_url(tmp_path)
+def database_url(backend: Backend) -> Iterator[str]:
+    yield backend.fresh_url()
     backend.clean()
 
 
@@ -152,11 +238,21 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path)
 
 
+def configured_app(backend: Backend, settings: Settings) -> Iterator[FastAPI]:
+    """The backend's application pointed at `settings` (its database among them) for one test."""
+    application = backend.app
+    shared = settings.database_url == backend.url
+    configure(application, settings, backend.engine if shared else None)
+    try:
+        yield application
+    finally:
+        if not shared:
+            application.state.engine.dispose()
+
+
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Any]:
-    application = create_app(settings)
-    yield application
-    application.state.engine.dispose()
+def app(backend: Backend, settings: Settings) -> Iterator[FastAPI]:
+    yield from configured_app(backend, settings)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -503,7 +503,7 @@ async def annual_pdf(
             "title": _report_title(names),
             "subtitle": _subtitle(names, asked),
             "period_label": _period_label(asked),
-            "generated_at": format_datetime(datetime.now().astimezone()),
+            "generated_at": format_datetime(utcnow()),
             "locale": names.locale,
         },
     )

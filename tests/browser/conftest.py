@@ -25,8 +25,8 @@ from playwright.sync_api import BrowserContext, Page
 from sqlmodel import Session
 
 from app.config import Settings
-from app.main import create_app
-from tests.conftest import CI, make_settings
+from app.main import configure
+from tests.conftest import CI, Backend, make_settings
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -84,10 +84,11 @@ def _free_socket() -> socket.socket:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(backend: Backend, database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """The real app on a free loopback port, in a background thread, on a clean database."""
     settings = make_settings(database_url, tmp_path)
-    app = create_app(settings)
+    app = backend.app
+    configure(app, settings, backend.engine)
     sock = _free_socket()  # bound here and handed to uvicorn: no race for the port
     port = sock.getsockname()[1]
     config = uvicorn.Config(
@@ -116,7 +117,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(10)
         sock.close()
-        app.state.engine.dispose()  # the lifespan disposes it too; make sure before TRUNCATE
+        app.state.engine.dispose()  # the lifespan disposes it too; make sure before cleaning
         if thread.is_alive():
             pytest.fail("the live server did not stop within 10 seconds")
 

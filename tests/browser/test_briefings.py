@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -15,7 +15,7 @@ from app.accounts.models import Role
 from app.audit.service import Actor
 from app.briefings import service
 from app.briefings.models import Briefing
-from app.timeutil import to_local
+from app.timeutil import LOCAL_TZ, clock_at, to_local
 from tests.browser.conftest import LiveServer
 from tests.browser.test_roles import sign_in
 from tests.factories import make_org, make_user
@@ -23,7 +23,19 @@ from tests.factories import make_org, make_user
 pytestmark = pytest.mark.browser
 
 
+# Friday 4 December 2026: a monthly series from tomorrow on, last Thursday of the month, generated
+# to the end of the twelfth month ahead, has 13 briefings (31/12/2026 to 30/12/2027).
+PINNED = datetime(2026, 12, 4, 9, 0, tzinfo=LOCAL_TZ)
+
+
 def test_office_postpones_a_series_occurrence_and_a_journalist_sees_it(
+    page: Page, live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    with clock_at(PINNED):
+        _postpone_a_series_occurrence(page, live_server, new_context)
+
+
+def _postpone_a_series_occurrence(
     page: Page, live_server: LiveServer, new_context: Callable[..., BrowserContext]
 ) -> None:
     with live_server.session() as db:
@@ -49,13 +61,14 @@ def test_office_postpones_a_series_occurrence_and_a_journalist_sees_it(
     page.get_by_label("Sở Y tế").check()
     page.get_by_role("button", name="Tạo lịch định kỳ").click()
     expect(page).to_have_url(re.compile(r"/office/briefing-series/\d+$"))
-    expect(page.locator(".flash")).to_contain_text("Đã tạo lịch định kỳ với 12 buổi họp báo")
+    expect(page.locator(".flash")).to_contain_text("Đã tạo lịch định kỳ với 13 buổi họp báo")
 
     with live_server.session() as db:
         first = db.exec(select(Briefing).order_by(Briefing.starts_at)).first()
         assert first is not None and first.series_id is not None
         assert service.invitee_ids(db, first.id or 0) == [department_id]
         first_id, old_day = first.id, to_local(first.starts_at).date()
+    assert old_day == date(2026, 12, 31)
     new_day = old_day + timedelta(days=7)
 
     page.locator(f'a[href="/office/briefings/{first_id}"]').first.click()

@@ -54,7 +54,11 @@ def status_of(db: Session, sub: Submission) -> SubmissionStatus:
 
 def events(db: Session, action: str) -> list[AuditEvent]:
     with fresh(db) as s:
-        return list(s.exec(select(AuditEvent).where(AuditEvent.action == action)).all())
+        return list(
+            s.exec(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            ).all()
+        )
 
 
 @dataclass

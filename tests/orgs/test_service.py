@@ -476,10 +476,10 @@ def test_each_change_commits_once_together_with_its_audit_row(
 
     def commit() -> None:
         with fresh(db) as other:
-            before = [e.action for e in other.exec(select(AuditEvent))]
+            before = [e.action for e in other.exec(select(AuditEvent).order_by(AuditEvent.id))]
         real_commit()
         with fresh(db) as other:
-            after = [e.action for e in other.exec(select(AuditEvent))]
+            after = [e.action for e in other.exec(select(AuditEvent).order_by(AuditEvent.id))]
         commits.append(after[len(before) :])
 
     monkeypatch.setattr(db, "commit", commit)
