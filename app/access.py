@@ -8,18 +8,17 @@ anonymous to the login page, the JSON API answers 401, the signed-in without the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from app.accounts import service as accounts
-from app.accounts.models import Role, User, UserStatus
+from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
 from app.audit.service import Actor
+from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.errors import CsrfFailed, Forbidden, NotAuthenticated, PasswordChangeRequired
-from app.middleware import queue_cookie
 from app.security import CookieSigner, new_token, same
-from app.templating import settings_cookie
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -68,6 +67,9 @@ def load_identity(request: Request, session: SessionDep) -> Identity:
     found = accounts.load_session(session, settings=settings, token=token) if token else None
     if found:
         user_session, user = found
+        # The identity keeps the user as loaded now: a use case that fails rolls its session back,
+        # which must not unload the person the error page is shown to.
+        session.expunge(user)
         identity = Identity(user, user_session.id, user_session.csrf_token, client_address(request))
     else:
         name = settings_cookie(settings, "csrf")
@@ -96,6 +98,16 @@ def valid_csrf_token(value: str) -> bool:
 def current_identity(request: Request) -> Identity | None:
     """The identity already loaded for this request, if any (for templates and error pages)."""
     return getattr(request.state, "identity", None)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """For every page: who is signed in and the CSRF token their forms carry."""
+    identity = current_identity(request)
+    return {
+        "identity": identity,
+        "user": identity.user if identity else None,
+        "csrf_token": identity.csrf_token if identity else "",
+    }
 
 
 async def check_csrf(request: Request, identity: Identity) -> None:
@@ -148,7 +160,7 @@ PUBLIC = Rule("public", None)
 SIGNED_IN = Rule("signed_in", ALL_ROLES, active_only=False)
 ACTIVE_USER = Rule("active_user", ALL_ROLES)
 ADMIN = Rule("admin", frozenset({Role.ADMIN}))
-OFFICE = Rule("office", frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON}))
+OFFICE = Rule("office", OFFICE_ROLES)
 DEPARTMENT = Rule("department", frozenset({Role.DEPARTMENT}))
 JOURNALIST = Rule("journalist", frozenset({Role.JOURNALIST}))
 # The office and departments: department content (each service narrows it to what they may see).

@@ -87,9 +87,8 @@ def make_engine(url: str) -> Engine:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, closed at the end; services commit."""
+    """One session per request, closed at the end; services own their transactions (`app.uow`)."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
-        session.info["settings"] = request.app.state.settings  # e.g. for e-mails queued by services
         yield session
 
 

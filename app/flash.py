@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from app.cookies import queue_cookie, settings_cookie
 from app.i18n import Msg
-from app.middleware import queue_cookie
 
 
 def _serializer(request: Request) -> URLSafeSerializer:
@@ -16,8 +16,6 @@ def _serializer(request: Request) -> URLSafeSerializer:
 
 
 def _cookie_name(request: Request) -> str:
-    from app.templating import settings_cookie
-
     return settings_cookie(request.app.state.settings, "flash")
 
 
@@ -57,3 +55,8 @@ def pop_flashes(request: Request) -> list[tuple[str, Msg]]:
         if level in ("success", "info", "warning", "error") and isinstance(text, str):
             out.append((level, Msg(text, params if isinstance(params, dict) else {})))
     return out
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """For every page: the messages waiting, read only when a full page shows them."""
+    return {"flashes": lambda: pop_flashes(request)}

@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from app import (
+    access,
     bench,
+    flash,
     models,  # noqa: F401 - registers every table
 )
 from app.accounts import api as accounts_api
@@ -27,14 +29,16 @@ from app.content import api as content_api
 from app.content import pack as content_pack
 from app.content import routes as content_routes
 from app.db import make_engine
-from app.errors import install_handlers
+from app.error_pages import install_handlers
 from app.holidays import routes as holidays_routes
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
+from app.notifications import service as notifications_service
 from app.notifications import subscription_routes
 from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
+from app.pages import nav
 from app.pages import routes as pages_routes
 from app.questions import agencies as questions_agencies
 from app.questions import api as questions_api
@@ -111,6 +115,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     configure(app, settings)
+    app.state.page_context = (
+        access.page_context,
+        nav.page_context,
+        flash.page_context,
+        notifications_service.page_context,
+    )
 
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
     app.add_middleware(SecurityHeadersMiddleware)

@@ -1,12 +1,9 @@
-"""ASGI middleware: security headers, cookies queued during the request, body size limit."""
+"""ASGI middleware: security headers (with the cookies queued during the request, see
+`app.cookies`), body size limit."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import Request
 from starlette.datastructures import MutableHeaders
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import IncompleteUpload, PayloadTooLarge
@@ -38,25 +35,6 @@ def security_headers(scope: Scope) -> dict[str, str]:
     if scope.get("scheme") == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers
-
-
-def queue_cookie(request: Request, key: str, value: str = "", **kwargs: Any) -> None:
-    """Set a cookie on whatever response this request ends with (page, redirect or error)."""
-    carrier = Response()
-    if value == "" and kwargs.pop("delete", False):
-        carrier.delete_cookie(
-            key,
-            path=kwargs.get("path", "/"),
-            secure=kwargs.get("secure", False),
-            httponly=kwargs.get("httponly", True),
-            samesite=kwargs.get("samesite", "lax"),
-        )
-    else:
-        carrier.set_cookie(key, value, **kwargs)
-    pending: list[tuple[bytes, bytes]] | None = getattr(request.state, "pending_cookies", None)
-    if pending is None:
-        pending = request.state.pending_cookies = []
-    pending.extend((k, v) for k, v in carrier.raw_headers if k == b"set-cookie")
 
 
 class SecurityHeadersMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from jinja2_fragments import render_block
 
 from app import i18n
 from app.config import PROJECT_ROOT, Settings
+from app.cookies import settings_cookie
 from app.markdown import render_markdown
 from app.timeutil import format_date, format_datetime, format_time, to_local
 
@@ -92,43 +94,24 @@ def _env(directory: Path, *, auto_reload: bool) -> Environment:
     return env
 
 
+# What a page needs beyond the request: who is signed in and their CSRF token, the menu, the
+# one-time messages, the bell. Each area that knows one of these gives a provider; the application
+# factory registers them in `app.state.page_context` (so this module depends on none of them).
+PageContext = Callable[[Request], dict[str, Any]]
+
+
 def base_context(request: Request) -> dict[str, Any]:
-    """What every page needs: who is signed in, the CSRF token, the language, the menu."""
-    from app.access import current_identity  # late import: access imports templating helpers
-    from app.flash import pop_flashes
-    from app.pages.nav import menu_for
-
-    settings: Settings = request.app.state.settings
-    identity = current_identity(request)
-    locale = request_locale(request)
-    return {
+    """What every page needs: the settings, the language, then what the providers add."""
+    context: dict[str, Any] = {
         "request": request,
-        "settings": settings,
-        "identity": identity,
-        "user": identity.user if identity else None,
-        "csrf_token": identity.csrf_token if identity else "",
-        "locale": locale,
-        "menu": menu_for(identity),
-        "flashes": lambda: pop_flashes(request),  # called by full pages only
+        "settings": request.app.state.settings,
+        "locale": request_locale(request),
         "current_path": request.url.path,
-        "unread_notices": lambda: _unread_notices(request, identity.user if identity else None),
     }
-
-
-def _unread_notices(request: Request, user: Any) -> int | None:
-    """The bell's count, or None when it cannot be read (an error page while the database is
-    away must still render)."""
-    if user is None or user.id is None:
-        return None
-    from sqlmodel import Session
-
-    from app.notifications.service import unread_count
-
-    try:
-        with Session(request.app.state.engine) as session:
-            return unread_count(session, user.id)
-    except Exception:
-        return None
+    providers: tuple[PageContext, ...] = getattr(request.app.state, "page_context", ())
+    for provide in providers:
+        context.update(provide(request))
+    return context
 
 
 def request_locale(request: Request) -> str:
@@ -138,11 +121,6 @@ def request_locale(request: Request) -> str:
         settings.languages,
         settings.default_language,
     )
-
-
-def settings_cookie(settings: Settings, name: str) -> str:
-    """Cookie names: `__Host-` prefixed (Secure, whole site) in production."""
-    return f"__Host-pd_{name}" if settings.is_production else f"pd_{name}"
 
 
 def is_fragment_request(request: Request) -> bool:
@@ -175,5 +153,5 @@ def render(
         html = env.get_template(template).render(ctx)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Cookie"
-    response.headers.setdefault("Cache-Control", "no-store" if ctx["user"] else "no-cache")
+    response.headers.setdefault("Cache-Control", "no-store" if ctx.get("user") else "no-cache")
     return response

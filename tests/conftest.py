@@ -233,6 +233,19 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@pytest.fixture(autouse=True)
+def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """`@pytest.mark.clock("2026-12-04T10:00+07:00")`: the application's clock reads that moment
+    (and runs on) from before the test's fixtures until it ends. For a test whose expected result
+    depends on the day it runs."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        yield
+        return
+    with timeutil.clock_at(datetime.fromisoformat(marker.args[0])):
+        yield
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path)

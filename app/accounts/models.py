@@ -21,6 +21,9 @@ class Role(StrEnum):
     JOURNALIST = "journalist"
 
 
+# The spokesperson's office: the press office staff and the spokesperson (the one definition).
+OFFICE_ROLES = frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON})
+
 ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: N_("Administrator"),
     Role.PRESS_OFFICE: N_("Spokesperson's office"),

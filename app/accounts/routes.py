@@ -19,15 +19,15 @@ from app.access import (
 )
 from app.accounts import service
 from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User, UserStatus
+from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.errors import ValidationFailed
 from app.flash import flash
 from app.forms import parse_int, safe_next
 from app.i18n import Msg
-from app.middleware import queue_cookie
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
-from app.templating import redirect, render, settings_cookie
+from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, event, func, or_
 from sqlmodel import Session, col, select
 
+from app.accounts.models import OFFICE_ROLES
 from app.audit.models import AuditEvent
 from app.timeutil import LOCAL_TZ
 
@@ -26,6 +27,16 @@ class Actor:
     @classmethod
     def system(cls, name: str = "cli") -> Actor:
         return cls(None, None, f"system:{name}", None, None)
+
+    @property
+    def is_system(self) -> bool:
+        """A process of the application (CLI, scheduler, demo data), not a person."""
+        return (self.role or "").startswith("system:")
+
+    @property
+    def is_office(self) -> bool:
+        """The spokesperson's office (press office or spokesperson), or the system acting for it."""
+        return self.role in OFFICE_ROLES or self.is_system
 
 
 def record(

@@ -29,7 +29,8 @@ from app.briefings.models import (
 from app.briefings.recurrence import RuleForm
 from app.briefings.states import Action
 from app.db import SessionDep
-from app.errors import NotFound, api_locale
+from app.error_pages import api_locale
+from app.errors import NotFound
 from app.timeutil import local_today, to_local
 
 router = APIRouter(prefix="/api/v1")

@@ -39,7 +39,8 @@ from app.content.models import (
 )
 from app.content.states import Action
 from app.db import SessionDep
-from app.errors import NotFound, ValidationFailed, api_locale
+from app.error_pages import api_locale
+from app.errors import NotFound, ValidationFailed
 from app.storage import download_headers
 from app.timeutil import to_local
 

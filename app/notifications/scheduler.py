@@ -20,12 +20,13 @@ from sqlmodel import Session
 from app.config import Settings
 from app.notifications import outbox
 from app.timeutil import utcnow
+from app.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
-# Called in order with a fresh session, the settings and the time of the run; the session is
-# committed after each hook returns (and rolled back if it raises: the error is logged and the
-# other hooks and the sending still run). Register at import time:
+# Called in order with a fresh session, the settings and the time of the run, each in its own unit
+# of work: committed when the hook returns, rolled back if it raises (the error is logged and the
+# other hooks and the sending still run). Hooks never commit. Register at import time:
 # `scheduler.BEFORE_SEND.append(my_hook)`.
 BEFORE_SEND: list[Callable[[Session, Settings, datetime], object]] = []
 
@@ -39,10 +40,9 @@ def run_once(
     for hook in list(BEFORE_SEND):
         with Session(engine, expire_on_commit=False) as session:
             try:
-                hook(session, settings, started)
-                session.commit()
+                with unit_of_work(session):
+                    hook(session, settings, started)
             except Exception:  # one broken hook must not stop the others or the sending
-                session.rollback()
                 log.exception("outbox hook %s failed", getattr(hook, "__qualname__", hook))
     # Without a given time, "now" is taken again: what the hooks just queued is due.
     return outbox.send_due(engine, settings, now=now)
@@ -62,10 +62,10 @@ def _register_defaults() -> None:
     written outside a request, and the daily digests)."""
     from app.notifications import service, subscriptions, triggers
 
-    for hook in (triggers.reminders, service.mail_notices):
+    # Then the statements announced to subscribers, then their digests.
+    for hook in (triggers.reminders, service.mail_notices, *subscriptions.HOOKS):
         if hook not in BEFORE_SEND:
             BEFORE_SEND.append(hook)
-    subscriptions.register()  # statements announced to subscribers, then their digests
 
 
 _register_defaults()

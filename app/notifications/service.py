@@ -6,9 +6,10 @@ Rules:
   the services use to show things (a department's active focal officers see their organisation's
   calls, submissions and questions; a journalist sees their own questions and announced briefings).
   Nobody else is told.
-- A notice is a row (the bell and the notices page); an e-mail at once is queued in the outbox in
-  the same transaction when the session knows the settings (web requests), otherwise by the
-  sender's `mail_notices` run; digest e-mails are made by `mail_notices` once a day after 07:00.
+- A notice is a row (the bell and the notices page), written in the transaction of the change.
+  `notify` needs nothing else, so it behaves the same from a request, the CLI and the scheduler:
+  the e-mails are written by the sender's `mail_notices` run just before it sends (at once for
+  those who chose e-mail, one digest a day after 07:00 for those who chose the digest).
 - `dedupe` makes an event one notice per person however often it is seen (reminders run every few
   minutes in every worker).
 """
@@ -21,17 +22,23 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from fastapi import Request
 from jinja2 import Environment
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.access import current_identity
 from app.accounts.models import Role, User, UserStatus
+from app.audit import service as audit
+from app.audit.service import Actor
 from app.config import Settings
 from app.errors import NotFound
 from app.i18n import N_, gettext
 from app.notifications import kinds, outbox
 from app.notifications.models import Delivery, Notice, NoticeKind, NoticePreference
+from app.templating import create_env
 from app.timeutil import LOCAL_TZ, to_local, utcnow
+from app.uow import use_case
 
 log = logging.getLogger(__name__)
 
@@ -95,22 +102,11 @@ def notify(
             ).all()
         )
         keys = {uid: k for uid, k in keys.items() if k not in known}
-    settings: Settings | None = session.info.get("settings")
     made = []
     for uid, key in keys.items():
-        user = people[uid]
         notice = Notice(user_id=uid, kind=kind, params=params, link=link, dedupe_key=key)
         session.add(notice)
         made.append(notice)
-        if (
-            settings is not None
-            and settings.mail_enabled
-            and delivery_for(session, uid, kind) == Delivery.EMAIL
-        ):
-            try:  # an e-mail never breaks the action: the sender's run tries again later
-                _mail_one(session, settings, user, [notice])
-            except Exception:
-                log.exception("could not write the e-mail for a %s notice", kind.value)
     return made
 
 
@@ -136,6 +132,7 @@ def recent(
     return list(session.exec(query.order_by(col(Notice.id).desc()).limit(limit)).all())
 
 
+@use_case
 def open_notice(session: Session, user_id: int, notice_id: int) -> Notice:
     """Mark one of your notices read and give it back (its link is where to go)."""
     notice = session.get(Notice, notice_id)
@@ -144,10 +141,10 @@ def open_notice(session: Session, user_id: int, notice_id: int) -> Notice:
     if notice.read_at is None:
         notice.read_at = utcnow()
         session.add(notice)
-        session.commit()
     return notice
 
 
+@use_case
 def mark_all_read(session: Session, user_id: int) -> int:
     rows = session.exec(
         select(Notice).where(Notice.user_id == user_id, col(Notice.read_at).is_(None))
@@ -156,7 +153,6 @@ def mark_all_read(session: Session, user_id: int) -> int:
     for n in rows:
         n.read_at = now
         session.add(n)
-    session.commit()
     return len(rows)
 
 
@@ -168,13 +164,11 @@ def preferences(session: Session, user: User) -> dict[NoticeKind, Delivery]:
     return {k: delivery_for(session, user.id, k) for k in kinds.kinds_for(user.role)}
 
 
+@use_case
 def set_preferences(
     session: Session, user: User, choices: dict[NoticeKind, Delivery], language: str | None
 ) -> None:
     """Save the choices for the kinds this person can receive (others are ignored)."""
-    from app.audit import service as audit
-    from app.audit.service import Actor
-
     assert user.id is not None
     allowed = set(kinds.kinds_for(user.role))
     for kind, delivery in choices.items():
@@ -195,7 +189,6 @@ def set_preferences(
         user,
         ", ".join(f"{k.value}={v.value}" for k, v in sorted(choices.items())),
     )
-    session.commit()
 
 
 # --- E-mails for notices ---------------------------------------------------------------------
@@ -208,16 +201,9 @@ class Line:
     at: str
 
 
-_ENVS: dict[bool, Environment] = {}
-
-
 def _env(settings: Settings) -> Environment:
-    """The template environment for e-mails (made once per process)."""
-    from app.templating import create_env
-
-    if settings.is_production not in _ENVS:
-        _ENVS[settings.is_production] = create_env(settings)
-    return _ENVS[settings.is_production]
+    """The template environment for e-mails (the app's, made once per process)."""
+    return create_env(settings)
 
 
 def _mail_one(session: Session, settings: Settings, user: User, notices: list[Notice]) -> None:
@@ -259,8 +245,8 @@ def _mail_one(session: Session, settings: Settings, user: User, notices: list[No
 
 
 def mail_notices(session: Session, settings: Settings, now: datetime) -> int:
-    """E-mail what is due: notices meant "at once" not yet mailed (made outside a web request),
-    and, after 07:00 local, each person's digest of the notices they chose to get that way,
+    """E-mail what is due (a hook of the sender, which commits): notices meant "at once" not yet
+    mailed, and, after 07:00 local, each person's digest of the notices they chose to get that way,
     once a day (only when the oldest waiting one is from before today's 07:00)."""
     if not settings.mail_enabled:
         return 0
@@ -287,5 +273,23 @@ def mail_notices(session: Session, settings: Settings, now: datetime) -> int:
         if digest and local_now >= digest_from and min(n.created_at for n in digest) < digest_from:
             _mail_one(session, settings, user, digest)
             sent += 1
-    session.commit()
     return sent
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """For every page: the bell's count of unread notices, read only when the page shows it."""
+    identity = current_identity(request)
+    user = identity.user if identity else None
+    return {"unread_notices": lambda: _unread_notices(request, user)}
+
+
+def _unread_notices(request: Request, user: User | None) -> int | None:
+    """The count, or None when it cannot be read (an error page while the database is away must
+    still render)."""
+    if user is None or user.id is None:
+        return None
+    try:
+        with Session(request.app.state.engine) as session:
+            return unread_count(session, user.id)
+    except Exception:
+        return None

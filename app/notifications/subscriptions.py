@@ -62,7 +62,9 @@ from app.statements.models import (
     StatementTopic,
     Topic,
 )
+from app.templating import create_env
 from app.timeutil import format_datetime, to_local, utcnow
+from app.uow import use_case
 
 SOURCE_LANGUAGE = "vi"
 ANNOUNCE_WINDOW = timedelta(days=7)  # older editions are never announced
@@ -206,6 +208,7 @@ def public_actor(actor: Actor) -> Actor:
     return dataclasses.replace(Actor.system("public"), address=actor.address)
 
 
+@use_case
 def subscribe(
     session: Session,
     settings: Settings,
@@ -254,7 +257,6 @@ def subscribe(
         f"subscription #{sub.id}: {sub.language}, {'digest' if sub.digest else 'at once'}",
     )
     _send_confirmation(session, settings, sub, token)
-    session.commit()
     return sub
 
 
@@ -278,6 +280,7 @@ def _send_confirmation(session: Session, settings: Settings, sub: Subscription, 
     )
 
 
+@use_case
 def confirm(
     session: Session, *, actor: Actor, token: str, now: datetime | None = None
 ) -> Subscription:
@@ -289,10 +292,10 @@ def confirm(
         sub.confirmed_at = now or utcnow()
         session.add(sub)
         audit.record(session, public_actor(actor), "subscription.confirmed", sub)
-        session.commit()
     return sub
 
 
+@use_case
 def end(session: Session, *, actor: Actor, token: str, now: datetime | None = None) -> Subscription:
     """Unsubscribe by the token (again: nothing changes). Unknown: NotFound."""
     sub = find(session, token)
@@ -302,7 +305,6 @@ def end(session: Session, *, actor: Actor, token: str, now: datetime | None = No
         sub.ended_at = now or utcnow()
         session.add(sub)
         audit.record(session, public_actor(actor), "subscription.ended", sub)
-        session.commit()
     return sub
 
 
@@ -340,16 +342,9 @@ def describe(session: Session, sub: Subscription, locale: str) -> Choices:
 # --- The messages --------------------------------------------------------------------------------
 
 
-_ENVS: dict[bool, Environment] = {}
-
-
 def _env(settings: Settings) -> Environment:
     """The app's template environment, made outside a request (autoescaped HTML)."""
-    from app.templating import create_env  # late: templating imports much of the app
-
-    if settings.is_production not in _ENVS:
-        _ENVS[settings.is_production] = create_env(settings)
-    return _ENVS[settings.is_production]
+    return create_env(settings)
 
 
 def mail_locale(language: str) -> str:
@@ -524,7 +519,6 @@ def announce_statements(session: Session, settings: Settings, now: datetime) -> 
     ).all()
     claimed = [(e, s) for e, s in rows if e.id is not None and _claim(session, e.id, now)]
     if not claimed:
-        session.commit()
         return 0
     facts = _facts(session, claimed)
     _notify_followers(session, facts)
@@ -548,7 +542,6 @@ def announce_statements(session: Session, settings: Settings, now: datetime) -> 
                 template="email_statement",
                 context={"item": item},
             )
-    session.commit()
     return sent
 
 
@@ -642,23 +635,17 @@ def send_subscription_digests(session: Session, settings: Settings, now: datetim
             template="email_digest",
             context={"items": items, "day": day},
         )
-    session.commit()
     return sent
 
 
-def register() -> None:
-    """Run by the sender before each sending: announce first, so a digest includes the editions
-    announced in the same run."""
-    from app.notifications import scheduler
-
-    for hook in (_announce_hook, _digest_hook):
-        if hook not in scheduler.BEFORE_SEND:
-            scheduler.BEFORE_SEND.append(hook)
-
-
-def _announce_hook(session: Session, settings: Settings, now: datetime) -> None:
+def announce_hook(session: Session, settings: Settings, now: datetime) -> None:
     announce_statements(session, settings, now)
 
 
-def _digest_hook(session: Session, settings: Settings, now: datetime) -> None:
+def digest_hook(session: Session, settings: Settings, now: datetime) -> None:
     send_subscription_digests(session, settings, now)
+
+
+# Run by the sender before each sending (see `scheduler.BEFORE_SEND`): announce first, so a digest
+# includes the editions announced in the same run.
+HOOKS = (announce_hook, digest_hook)

@@ -205,5 +205,4 @@ def reminders(session: Session, settings: Settings, now: datetime) -> int:
                 dedupe=f"question:{q.id}:{'overdue' if overdue else 'soon'}:{q.due_at.isoformat()}",
             )
         )
-    session.commit()
     return told

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
 
 from app.access import (
     ADMIN,
@@ -14,6 +17,7 @@ from app.access import (
     SIGNED_IN,
     Identity,
     Rule,
+    current_identity,
 )
 from app.i18n import N_
 
@@ -55,3 +59,8 @@ MENU = (
 def menu_for(identity: Identity | None) -> list[MenuItem]:
     user = identity.user if identity else None
     return [m for m in MENU if m.rule.permits(user) and not (m.anonymous_only and user)]
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """For every page: the menu of the person signed in."""
+    return {"menu": menu_for(current_identity(request))}

@@ -19,14 +19,14 @@ from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
 from app.briefings.routes import compliance_warnings
 from app.content import service as content
 from app.content.models import SUBMISSION_STATUS_LABELS
+from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.forms import safe_next
-from app.middleware import queue_cookie
 from app.orgs import service as orgs
 from app.questions import service as questions
 from app.questions.models import OPEN
 from app.questions.models import STATUS_LABELS as QUESTION_STATUS_LABELS
-from app.templating import redirect, render, settings_cookie
+from app.templating import redirect, render
 from app.timeutil import utcnow
 
 router = APIRouter(include_in_schema=False)

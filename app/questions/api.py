@@ -24,7 +24,8 @@ from app.access import ActiveUser, Identity, JournalistOnly, OfficeOnly, Public,
 from app.accounts import service as accounts
 from app.accounts.models import Role, User, UserStatus
 from app.db import SessionDep
-from app.errors import NotFound, api_locale
+from app.error_pages import api_locale
+from app.errors import NotFound
 from app.i18n import N_, gettext
 from app.orgs import service as orgs
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrgKind

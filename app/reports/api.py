@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request
 
 from app.access import ReportReaders
 from app.db import SessionDep
-from app.errors import ValidationFailed, api_locale
+from app.error_pages import api_locale
+from app.errors import ValidationFailed
 from app.i18n import gettext
 from app.reports import service
 from app.reports.figures import NO_ORG, Summary

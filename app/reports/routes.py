@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.access import OFFICE, Identity, ReportReaders
-from app.accounts.models import Role
+from app.accounts.models import OFFICE_ROLES, Role
 from app.briefings.compliance import STATE_LABELS
 from app.briefings.models import Briefing
 from app.db import SessionDep
@@ -267,7 +267,7 @@ class Line:
 
 
 def _lines(session: Session, found: list[Item], names: Names, role: str) -> list[Line]:
-    office = role in (Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value)
+    office = role in OFFICE_ROLES
     department = role == Role.DEPARTMENT.value
     by_area: dict[str, list[int]] = {}
     for i in found:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from app.accounts.models import Role
+from app.accounts.models import OFFICE_ROLES, Role
 from app.audit.service import Actor
 from app.briefings import compliance
 from app.errors import Forbidden, NotFound
@@ -34,7 +34,7 @@ def scope_for(session: Session, actor: Actor, org: int | None) -> Scope:
         if org is not None and org != actor.organisation_id:
             raise NotFound()
         return Scope(actor.organisation_id)
-    if actor.role not in (Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value, Role.ADMIN.value):
+    if not (actor.role in OFFICE_ROLES or actor.role == Role.ADMIN.value):
         raise Forbidden()
     if org is not None and session.get(Organisation, org) is None:
         raise NotFound()

@@ -25,7 +25,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from app.access import OfficeOnly, Public
 from app.db import SessionDep
-from app.errors import Conflict, NotFound, ValidationFailed, api_locale
+from app.error_pages import api_locale
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import Msg, gettext
 from app.markdown import render_markdown
 from app.orgs import service as orgs

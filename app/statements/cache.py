@@ -46,8 +46,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app import timeutil
 from app.access import Identity, valid_csrf_token
 from app.briefings.feeds import not_modified
+from app.cookies import settings_cookie
 from app.security import new_token
-from app.templating import is_fragment_request, request_locale, settings_cookie
+from app.templating import is_fragment_request, request_locale
 
 log = logging.getLogger(__name__)
 

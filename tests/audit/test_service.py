@@ -14,6 +14,7 @@ from app.audit import service
 from app.audit.models import AuditEvent
 from app.audit.service import Actor, AuditFilter
 from app.orgs.models import Organisation
+from app.timeutil import utcnow
 from tests.factories import make_org
 
 BASE = datetime(2025, 3, 10, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
@@ -73,7 +74,7 @@ def test_record_stores_who_did_what_to_which_object(db: Session) -> None:
     )
     assert event.summary == "SYT: A → B"
     assert event.at.tzinfo is not None
-    assert abs(datetime.now(UTC) - event.at) < timedelta(minutes=1)
+    assert abs(utcnow() - event.at) < timedelta(minutes=1)
 
 
 def test_record_gives_a_new_object_its_id_and_accepts_an_explicit_type(db: Session) -> None:

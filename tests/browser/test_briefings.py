@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -15,7 +15,7 @@ from app.accounts.models import Role
 from app.audit.service import Actor
 from app.briefings import service
 from app.briefings.models import Briefing
-from app.timeutil import LOCAL_TZ, clock_at, to_local
+from app.timeutil import to_local
 from tests.browser.conftest import LiveServer
 from tests.browser.test_roles import sign_in
 from tests.factories import make_org, make_user
@@ -25,17 +25,8 @@ pytestmark = pytest.mark.browser
 
 # Friday 4 December 2026: a monthly series from tomorrow on, last Thursday of the month, generated
 # to the end of the twelfth month ahead, has 13 briefings (31/12/2026 to 30/12/2027).
-PINNED = datetime(2026, 12, 4, 9, 0, tzinfo=LOCAL_TZ)
-
-
+@pytest.mark.clock("2026-12-04T09:00+07:00")
 def test_office_postpones_a_series_occurrence_and_a_journalist_sees_it(
-    page: Page, live_server: LiveServer, new_context: Callable[..., BrowserContext]
-) -> None:
-    with clock_at(PINNED):
-        _postpone_a_series_occurrence(page, live_server, new_context)
-
-
-def _postpone_a_series_occurrence(
     page: Page, live_server: LiveServer, new_context: Callable[..., BrowserContext]
 ) -> None:
     with live_server.session() as db:

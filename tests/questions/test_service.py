@@ -217,6 +217,7 @@ def ids(rows: list[Question]) -> list[int | None]:
 # --- Asking online ---------------------------------------------------------------------------------
 
 
+@pytest.mark.clock("2026-12-04T10:00+07:00")  # a Friday
 def test_journalist_asks_before_a_briefing_and_gets_a_due_date_at_intake(
     db: Session, w: World
 ) -> None:
@@ -249,7 +250,8 @@ def test_journalist_asks_before_a_briefing_and_gets_a_due_date_at_intake(
     level = load_rules().levels["online"]
     assert row.due_basis == "online"
     assert row.due_at == deadlines.due_at(level, row.received_at, work_calendar(db))
-    assert row.due_at is not None and row.due_at > row.received_at + timedelta(days=5)
+    # Five working days after Friday 4/12: Monday 7 to Friday 11 December, at 17:00.
+    assert row.due_at == datetime(2026, 12, 11, 17, 0, tzinfo=LOCAL_TZ)
     event = audited(db, "question.asked", q, w.journalist)
     assert event.object_type == "question"
     assert "giải ngân" in event.summary

@@ -40,8 +40,9 @@ def test_the_demo_seeds_statements_in_every_state_once(db: Session, settings: An
     }
     kinds = {e.change_kind for e in db.exec(select(Edition)).all()}
     assert {ChangeKind.MAJOR, ChangeKind.MINOR} <= kinds
-    numbers = [s.number for s in rows if s.number]
-    assert "1/TCBC-UBND" in numbers and len(numbers) == len(set(numbers))
+    # Each kind numbers its statements anew every year (the demo's dates may span New Year).
+    numbers = [(s.year, s.number) for s in rows if s.number]
+    assert "1/TCBC-UBND" in {n for _y, n in numbers} and len(numbers) == len(set(numbers))
     # the embargoed one is not public yet
     scheduled = db.exec(select(Edition).where(Edition.state == EditionState.SCHEDULED)).one()
     assert service.public_edition(db, scheduled.statement_id) is None

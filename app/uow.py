@@ -1,0 +1,52 @@
+"""The unit of work: one use case, one transaction, owned by the service.
+
+    @use_case
+    def approve(session: Session, *, actor: Actor, question_id: int) -> Question: ...
+
+A use case's changes are committed when it returns and rolled back when anything in it raises
+(the error then goes on to the route, which shows it: routes never commit or roll back). A use case
+called inside another joins the outer one's transaction, so the pair commits once. Hooks run by
+the scheduler and the sender are wrapped the same way by their runner (`unit_of_work`) and never
+commit themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlmodel import Session
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_DEPTH = "unit_of_work_depth"
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit when the outermost block ends normally; roll back when it raises."""
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+def use_case(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    """Run the service function in a unit of work on its session (the first argument)."""
+
+    @functools.wraps(fn)
+    def run(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with unit_of_work(session):
+            return fn(session, *args, **kwargs)
+
+    return run
