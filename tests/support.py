@@ -1,17 +1,87 @@
-"""Helpers shared by the tests of every area: who acts, signing in, reading answers and pages."""
+"""Helpers shared by the tests of every area: who acts, signing in, reading answers and pages.
+
+Pages are read with `html(...)` (lxml with CSS selectors), not with regular expressions over the
+markup: `html(r.text).texts(".flash")`, `html(r.text).one("#f-title").get("value")`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import lxml.html
 from sqlmodel import Session
 
+from app.accounts.models import Role, User
+from app.audit.service import Actor
 from app.config import Settings
 from app.uow import unit_of_work
+from tests.factories import PASSWORD, make_user
 
 R = TypeVar("R")
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+
+
+def actor_of(user: User) -> Actor:
+    """The actor a service sees when `user` acts through a page or the API."""
+    return Actor(user.id, user.email, user.role.value, user.organisation_id, None)
+
+
+def signed_in(web: Any, db: Session, role: Role, *, lang: str | None = None, **over: Any) -> User:
+    """A new user of `role` (factory options in `over`), signed in on the `web` client."""
+    user = make_user(db, role=role, **over)
+    if lang:
+        web.client.cookies.set("pd_lang", lang)
+    r = web.login(user.email, PASSWORD)
+    assert r.status_code == 303, r.text
+    return user
+
+
+def ok(r: Any, status: int = 200) -> Any:
+    """The JSON body of an API answer that must have `status`."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(JSON)
+    return r.json()
+
+
+def problem(r: Any, status: int) -> dict[str, Any]:
+    """The RFC 9457 problem document of an API answer that must have failed with `status`."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = r.json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+class Page:
+    """A rendered page, queried with CSS selectors."""
+
+    def __init__(self, markup: str) -> None:
+        self.root = lxml.html.fromstring(markup or "<html></html>")
+
+    def all(self, css: str) -> list[Any]:
+        return list(self.root.cssselect(css))
+
+    def one(self, css: str) -> Any:
+        found = self.all(css)
+        assert len(found) == 1, f"{len(found)} elements match {css!r}"
+        return found[0]
+
+    def texts(self, css: str) -> list[str]:
+        """The visible text of each matching element, spaces collapsed."""
+        return [" ".join(e.text_content().split()) for e in self.all(css)]
+
+    def text(self, css: str = "body") -> str:
+        return " ".join(self.texts(css))
+
+    def attrs(self, css: str, name: str) -> list[str]:
+        return [e.get(name) for e in self.all(css) if e.get(name) is not None]
+
+
+def html(markup: str) -> Page:
+    return Page(markup)
 
 
 def as_sender(

@@ -16,6 +16,7 @@ from app.content import agenda, service
 from app.content.models import ContentCall
 from app.content.states import Action
 from app.orgs import service as orgs
+from app.pdf import write_pdf
 from app.timeutil import to_local, utcnow
 
 
@@ -99,14 +100,12 @@ CONTENT = (
 
 
 def _demo_pdf(item: DemoContent) -> bytes:
-    from weasyprint import HTML
-
     lines = "".join(f"<p>{line}</p>" for line in item.key_figures.splitlines())
     html = (
         "<html lang='vi'><body style='font-family: DejaVu Sans'>"
         f"<h1>{item.title}</h1><p>{item.summary}</p>{lines}</body></html>"
     )
-    return bytes(HTML(string=html).write_pdf())
+    return write_pdf(html)
 
 
 def _next_conference(session: Session) -> Briefing | None:

@@ -33,6 +33,7 @@ from app.i18n import Msg, human_size
 from app.markdown import render_markdown
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
+from app.pdf import write_pdf
 from app.storage import clean_filename, download_headers, path_of
 from app.templating import base_context, render, request_locale
 from app.timeutil import to_local
@@ -192,14 +193,6 @@ def pack_html(env: Environment, context: dict[str, Any]) -> str:
     a print layout, without the site's header, menu or footer."""
     body = Markup(render_block(env, TEMPLATE, "pack", context))  # noqa: S704 - autoescaped
     return env.get_template(PDF_TEMPLATE).render({**context, "body": body})
-
-
-def write_pdf(html: str) -> bytes:
-    """Render without any external resource: no base URL and a fetcher that allows nothing."""
-    from weasyprint import HTML, URLFetcher  # heavy import, only where a PDF is made
-
-    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
-    return bytes(document.write_pdf())
 
 
 @router.get("/office/briefings/{briefing_id:int}/pack.pdf")

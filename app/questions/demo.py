@@ -27,6 +27,7 @@ from app.config import Settings
 from app.holidays.service import work_calendar
 from app.orgs import service as orgs
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrgKind
+from app.pdf import write_pdf
 from app.questions import deadlines, service
 from app.questions.models import Answer, AnswerKind, AnswerStatus, Channel, Question
 from app.questions.service import AnswerInput, QuestionInput
@@ -102,14 +103,12 @@ def _org_id(session: Session, code: str) -> int | None:
 
 def _answer_pdf(question: str, answer: str) -> bytes:
     """A one-page PDF attached to a demo answer (the figures behind it)."""
-    from weasyprint import HTML
-
     html = (
         "<html lang='vi'><body style='font-family: DejaVu Sans'>"
         f"<h1>Số liệu kèm theo câu trả lời</h1><p><em>{escape(question)}</em></p>"
         f"<p>{escape(answer)}</p></body></html>"
     )
-    return bytes(HTML(string=html).write_pdf())
+    return write_pdf(html)
 
 
 def _upcoming(session: Session) -> Briefing | None:

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.pdf import write_pdf
 from app.reports.tables import Cell, Table
 
 PDF_TEMPLATE = "reports/report_pdf.html"
@@ -209,6 +210,4 @@ def pdf_html(env: Environment, context: dict[str, Any]) -> str:
 
 def to_pdf(html: str) -> bytes:
     """The PDF of `pdf_html`'s document, rendered without any external resource."""
-    from app.content.pack import write_pdf  # pulls in the content routes: only when needed
-
     return write_pdf(html)

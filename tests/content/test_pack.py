@@ -25,6 +25,7 @@ from app.content import service as content
 from app.content.models import Attachment, CallRecipient, ContentCall, Submission
 from app.content.states import Action
 from app.orgs.models import Organisation, OrgKind, OrgView
+from app.pdf import write_pdf
 from app.storage import path_of
 from app.timeutil import format_datetime, format_time
 from tests.conftest import WebClient, page_text
@@ -433,7 +434,7 @@ def test_pdf_fetches_nothing(tmp_path: Any) -> None:
         "<style>@import url('http://127.0.0.1:9/x.css');</style>"
         f"<img src='{css.as_uri()}'><img src='leak.css'><p>Xin chào</p>"
     )
-    text = pdf_text(pack.write_pdf(html))
+    text = pdf_text(write_pdf(html))
     assert "Xin chào" in text and "LEAKED" not in text
 
 
