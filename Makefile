@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run test lint format check-migrations messages bench clean help
+.PHONY: run test lint format check-migrations messages bench clean help constraints
 
 help:
 	@echo "make run    - set up .venv, migrate the SQLite database under var/, load demo data, serve on http://$(HOST):$(PORT)"
@@ -20,14 +20,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes; the stamp files record what was installed.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Reinstall when pyproject.toml or constraints.txt changes; the stamp files record what was
+# installed. constraints.txt pins every package to the version the suite passed with.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(VENV)/.installed $@
+
+# After changing the dependencies in pyproject.toml: resolve again and pin what was installed.
+constraints: | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^pressdesk'; } > constraints.new
+	mv constraints.new constraints.txt
+	touch $(VENV)/.installed $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(BIN)/pressdesk migrate

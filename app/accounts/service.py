@@ -26,6 +26,7 @@ from app.security import (
     verify_password,
 )
 from app.timeutil import utcnow
+from app.uow import use_case
 
 BAD_LOGIN = Msg("The email address or password is not correct.")
 
@@ -88,6 +89,7 @@ def login_decision(
     return throttle.check(session, settings, utcnow(), normalise_email(email)[:254], address)
 
 
+@use_case
 def login(
     session: Session,
     *,
@@ -113,6 +115,8 @@ def login(
     ok = verify_password(password[:256], user.password_hash if user else dummy_hash())
     if not user or not ok or user.status == UserStatus.DISABLED:
         throttle.record_failure(session, settings, now, email, address)
+        # Committed before the refusal is raised (which rolls the use case back): a failed
+        # attempt must count even though the sign-in fails.
         session.commit()
         if user and ok:
             raise LoginFailed(
@@ -125,7 +129,6 @@ def login(
     token, csrf = _open_session(session, settings, user, address, user_agent, now)
     actor = Actor(user.id, user.email, user.role.value, user.organisation_id, address)
     audit.record(session, actor, "session.login", user)
-    session.commit()
     return user, token, csrf
 
 
@@ -162,6 +165,7 @@ def _open_session(
     return token, csrf
 
 
+@use_case
 def load_session(
     session: Session, *, settings: Settings, token: str
 ) -> tuple[UserSession, User] | None:
@@ -179,15 +183,14 @@ def load_session(
         or row.last_seen_at <= now - idle
     ):
         session.delete(row)
-        session.commit()
         return None
     if (now - row.last_seen_at).total_seconds() >= settings.session_touch_seconds:
         row.last_seen_at = now  # sliding expiry, written at most once a minute
         session.add(row)
-        session.commit()
     return row, user
 
 
+@use_case
 def logout(session: Session, *, actor: Actor, session_id: str | None) -> None:
     if session_id is None:
         return
@@ -195,13 +198,13 @@ def logout(session: Session, *, actor: Actor, session_id: str | None) -> None:
     if row is not None:
         session.delete(row)
         audit.record(session, actor, "session.logout", None, object_type="app_user")
-        session.commit()
 
 
 def _end_all_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
 
 
+@use_case
 def change_password(
     session: Session,
     *,
@@ -232,7 +235,6 @@ def change_password(
     _end_all_sessions(session, user.id)
     token, _csrf = _open_session(session, settings, user, actor.address, user_agent, now)
     audit.record(session, actor, "user.password_changed", user, "all sessions ended")
-    session.commit()
     return token
 
 
@@ -254,6 +256,7 @@ def _check_org(
     return org_id
 
 
+@use_case
 def create_user(
     session: Session,
     *,
@@ -301,7 +304,6 @@ def create_user(
     )
     session.add(user)
     audit.record(session, actor, "user.created", user, f"{email} ({role})")
-    session.commit()
     return user
 
 
@@ -311,6 +313,7 @@ def readable_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
 
 
+@use_case
 def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
     """An administrator sets a one-time password; the user must change it when signing in."""
     user = get_user(session, user_id)
@@ -323,10 +326,10 @@ def reset_password(session: Session, *, actor: Actor, user_id: int) -> str:
     audit.record(
         session, actor, "user.password_reset", user, "one-time password issued; sessions ended"
     )
-    session.commit()
     return temporary
 
 
+@use_case
 def set_disabled(session: Session, *, actor: Actor, user_id: int, disabled: bool) -> User:
     user = get_user(session, user_id)
     if user.id == actor.user_id:
@@ -339,7 +342,6 @@ def set_disabled(session: Session, *, actor: Actor, user_id: int, disabled: bool
         user.status = UserStatus.PENDING if user.role == Role.JOURNALIST else UserStatus.ACTIVE
     session.add(user)
     audit.record(session, actor, "user.disabled" if disabled else "user.enabled", user, user.email)
-    session.commit()
     return user
 
 
@@ -364,6 +366,7 @@ def list_users(
 # --- Journalists --------------------------------------------------------------------------------
 
 
+@use_case
 def register_journalist(
     session: Session,
     *,
@@ -400,7 +403,6 @@ def register_journalist(
         audit.record(
             session, actor, "user.registration_duplicate", None, email, object_type="app_user"
         )
-        session.commit()
         return None
     user = User(
         email=email,
@@ -413,10 +415,10 @@ def register_journalist(
     )
     session.add(user)
     audit.record(session, actor, "user.registered", user, f"{email}, press card {card}")
-    session.commit()
     return user
 
 
+@use_case
 def decide_journalist(
     session: Session, *, actor: Actor, user_id: int, verify: bool, reason: str = ""
 ) -> User:
@@ -443,5 +445,4 @@ def decide_journalist(
         user,
         user.email if verify else f"{user.email}: {reason}",
     )
-    session.commit()
     return user

@@ -15,6 +15,7 @@ from app.audit.service import Actor
 from app.errors import NotFound, ValidationFailed
 from app.holidays.models import CalendarDay
 from app.i18n import Msg
+from app.uow import use_case
 
 
 @lru_cache(maxsize=64)
@@ -90,6 +91,7 @@ def list_overrides(session: Session) -> list[CalendarDay]:
     return list(session.exec(select(CalendarDay).order_by(col(CalendarDay.day))).all())
 
 
+@use_case
 def add_day(
     session: Session,
     *,
@@ -124,10 +126,10 @@ def add_day(
         row,
         f"{day:%d/%m/%Y} {'off' if is_day_off else 'worked'}: {name_vi}",
     )
-    session.commit()
     return row
 
 
+@use_case
 def remove_day(session: Session, *, actor: Actor, day_id: int) -> date:
     """Take a day out of the list; returns its date."""
     row = session.get(CalendarDay, day_id)
@@ -136,5 +138,4 @@ def remove_day(session: Session, *, actor: Actor, day_id: int) -> date:
     audit.record(session, actor, "calendar_day.removed", row, f"{row.day:%d/%m/%Y}: {row.name_vi}")
     day = row.day
     session.delete(row)
-    session.commit()
     return day

@@ -15,6 +15,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import Msg
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrganisationName, OrgKind, OrgView
 from app.timeutil import local_today
+from app.uow import use_case
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 SEED_FILE = Path(__file__).resolve().parent / "data" / "quang_ninh.toml"
@@ -141,6 +142,7 @@ def _check_media(
     return kind, scope
 
 
+@use_case
 def create(
     session: Session,
     *,
@@ -186,7 +188,6 @@ def create(
         )
     )
     audit.record(session, actor, "organisation.created", org, f"{code}: {name_vi}")
-    session.commit()
     return org
 
 
@@ -198,6 +199,7 @@ def _current_name(session: Session, org: Organisation) -> OrganisationName:
     return open_names[-1]
 
 
+@use_case
 def rename(
     session: Session,
     *,
@@ -241,10 +243,10 @@ def rename(
         org,
         f"{org.code}: {current.name_vi} → {name_vi} ({effective:%d/%m/%Y})",
     )
-    session.commit()
     return new
 
 
+@use_case
 def set_media(
     session: Session, *, actor: Actor, org_id: int, kind: str, scope: str
 ) -> Organisation:
@@ -259,10 +261,10 @@ def set_media(
     org.media_kind, org.media_scope = media_kind, media_scope
     session.add(org)
     audit.record(session, actor, "organisation.media_set", org, f"{org.code}: {kind}, {scope}")
-    session.commit()
     return org
 
 
+@use_case
 def update_press_agency(
     session: Session,
     *,
@@ -312,10 +314,10 @@ def update_press_agency(
     session.add(org)
     if changes:
         audit.record(session, actor, "organisation.updated", org, "; ".join(changes))
-    session.commit()
     return org
 
 
+@use_case
 def retire(session: Session, *, actor: Actor, org_id: int, last_day: date | None) -> Organisation:
     """End the organisation (and its current name) on `last_day`; its history stays."""
     org = session.get(Organisation, org_id)
@@ -346,10 +348,10 @@ def retire(session: Session, *, actor: Actor, org_id: int, last_day: date | None
         org,
         f"{org.code}: {current.name_vi} ({last_day:%d/%m/%Y})",
     )
-    session.commit()
     return org
 
 
+@use_case
 def seed(session: Session, *, actor: Actor, path: Path = SEED_FILE) -> int:
     """Load the bodies in the data file that are not there yet (matched by code)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -378,5 +380,4 @@ def seed(session: Session, *, actor: Actor, path: Path = SEED_FILE) -> int:
             )
         audit.record(session, actor, "organisation.created", org, f"{org.code} (seed)")
         added += 1
-    session.commit()
     return added
