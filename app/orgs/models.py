@@ -17,6 +17,7 @@ class OrgKind(StrEnum):
     PEOPLES_COMMITTEE = "peoples_committee"
     DEPARTMENT = "department"
     COMMUNE = "commune"
+    DISTRICT = "district"  # the district level, abolished on 1/7/2025 (history only)
     PARTY_BODY = "party_body"
     PRESS_AGENCY = "press_agency"
     OTHER = "other"
@@ -26,6 +27,7 @@ ORG_KIND_LABELS: dict[OrgKind, str] = {
     OrgKind.PEOPLES_COMMITTEE: N_("People's Committee"),
     OrgKind.DEPARTMENT: N_("Department, board or sector"),
     OrgKind.COMMUNE: N_("Commune-level authority"),
+    OrgKind.DISTRICT: N_("District-level authority (until 30/6/2025)"),
     OrgKind.PARTY_BODY: N_("Party body"),
     OrgKind.PRESS_AGENCY: N_("Press agency"),
     OrgKind.OTHER: N_("Other body"),
