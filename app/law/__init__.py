@@ -1,0 +1,1 @@
+"""The law Press Desk follows, as dated rule sets (see `rulesets.py`)."""

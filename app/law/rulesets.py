@@ -1,0 +1,192 @@
+"""The legal rule sets, each in force for its own dates (data in `data/rulesets.toml`).
+
+A record follows the rule set in force on its own date: `ruleset_on(day)`. A period that spans a
+change of law is counted part by part: `parts(first, last)`. Pure data and functions, loaded once
+per process; tested without a database.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from app.i18n import Msg
+from app.timeutil import local_today, to_local
+
+RULESETS_FILE = Path(__file__).resolve().parent / "data" / "rulesets.toml"
+
+
+class NoRuleSet(ValueError):
+    """A date before the first rule set or after the last one ends: never a guess."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"no legal rule set is in force on {day.isoformat()}")
+        self.day = day
+        self.message = Msg(
+            "No legal rule set applies on %(day)s: Press Desk holds the rules from 30/03/2017.",
+            {"day": day.strftime("%d/%m/%Y")},
+        )
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A rule with its words and where it comes from (a refusal ground, a form, a matter kind)."""
+
+    code: str
+    label_vi: str
+    label_en: str
+    citation_vi: str
+    citation_en: str
+    hours: int | None = None  # sudden matters: the time limit for initial information
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" else self.label_vi
+
+    def citation(self, locale: str) -> str:
+        return self.citation_en if locale == "en" else self.citation_vi
+
+
+@dataclass(frozen=True)
+class ReportRule:
+    """The yearly report: over which days, due when, to whom."""
+
+    period: str  # "calendar_year" or "dec15" (15 December of the year before to 14 December)
+    due_month: int
+    due_day: int
+    recipient_vi: str
+    recipient_en: str
+    citation_vi: str
+    citation_en: str
+
+    def period_of(self, year: int) -> tuple[date, date]:
+        if self.period == "dec15":
+            return date(year - 1, 12, 15), date(year, 12, 14)
+        return date(year, 1, 1), date(year, 12, 31)
+
+    def due(self, year: int) -> date:
+        """The last day on which the report is on time ("before 20 December": the 19th)."""
+        return date(year, self.due_month, self.due_day) - timedelta(days=1)
+
+    def recipient(self, locale: str) -> str:
+        return self.recipient_en if locale == "en" else self.recipient_vi
+
+    def citation(self, locale: str) -> str:
+        return self.citation_en if locale == "en" else self.citation_vi
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    code: str
+    valid_from: date
+    valid_to: date | None
+    name_vi: str
+    name_en: str
+    decree_vi: str
+    decree_en: str
+    press_law_vi: str
+    press_law_en: str
+    refusal_vi: str
+    refusal_en: str
+    incident_hours: int
+    incident_vi: str
+    incident_en: str
+    spokesperson_vi: str
+    spokesperson_en: str
+    posting_hours: int | None
+    refusal_grounds: dict[str, Cited]
+    forms: dict[str, Cited]
+    sudden_kinds: dict[str, Cited]
+    report: ReportRule
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+    def decree(self, locale: str) -> str:
+        return self.decree_en if locale == "en" else self.decree_vi
+
+    def refusal_citation(self, locale: str) -> str:
+        return self.refusal_en if locale == "en" else self.refusal_vi
+
+    def incident_citation(self, locale: str) -> str:
+        return self.incident_en if locale == "en" else self.incident_vi
+
+    def spokesperson_citation(self, locale: str) -> str:
+        return self.spokesperson_en if locale == "en" else self.spokesperson_vi
+
+
+def _cited(items: list[dict[str, Any]]) -> dict[str, Cited]:
+    return {item["code"]: Cited(**item) for item in items}
+
+
+def _ruleset(raw: dict[str, Any]) -> RuleSet:
+    lists = {k: raw.pop(k, []) for k in ("refusal_ground", "form", "sudden_kind")}
+    report = ReportRule(**raw.pop("report"))
+    return RuleSet(
+        valid_to=raw.pop("valid_to", None),
+        posting_hours=raw.pop("posting_hours", None),
+        refusal_grounds=_cited(lists["refusal_ground"]),
+        forms=_cited(lists["form"]),
+        sudden_kinds=_cited(lists["sudden_kind"]),
+        report=report,
+        **raw,
+    )
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = RULESETS_FILE) -> tuple[RuleSet, ...]:
+    """The rule sets in date order; refused when they overlap or leave a gap."""
+    sets = sorted(
+        (_ruleset(dict(raw)) for raw in tomllib.loads(path.read_text("utf-8"))["ruleset"]),
+        key=lambda r: r.valid_from,
+    )
+    for before, after in pairwise(sets):
+        if before.valid_to is None or before.valid_to + timedelta(days=1) != after.valid_from:
+            raise ValueError(f"{path}: {before.code} must end the day before {after.code} starts")
+    return tuple(sets)
+
+
+def ruleset_on(day: date, path: Path = RULESETS_FILE) -> RuleSet:
+    """The rule set in force on `day`, or NoRuleSet."""
+    for ruleset in load(path):
+        if ruleset.covers(day):
+            return ruleset
+    raise NoRuleSet(day)
+
+
+def ruleset_at(moment: datetime, path: Path = RULESETS_FILE) -> RuleSet:
+    """The rule set in force at `moment` (its local day in Asia/Ho_Chi_Minh)."""
+    return ruleset_on(to_local(moment).date(), path)
+
+
+def current(path: Path = RULESETS_FILE) -> RuleSet:
+    """The rule set in force today: what pages, e-mails and documents cite now."""
+    return ruleset_on(local_today(), path)
+
+
+@dataclass(frozen=True)
+class Part:
+    """The days of a period that one rule set governs."""
+
+    ruleset: RuleSet
+    first: date
+    last: date
+
+
+def parts(first: date, last: date, path: Path = RULESETS_FILE) -> list[Part]:
+    """[first, last] cut where the law changes; NoRuleSet if a day of it has no rule set."""
+    found: list[Part] = []
+    day = first
+    while day <= last:
+        ruleset = ruleset_on(day, path)
+        end = min(last, ruleset.valid_to or last)
+        found.append(Part(ruleset, day, end))
+        day = end + timedelta(days=1)
+    return found
