@@ -170,6 +170,8 @@ REPORTS = Rule(
     "reports",
     frozenset({Role.ADMIN, Role.PRESS_OFFICE, Role.SPOKESPERSON, Role.DEPARTMENT}),
 )
+# The province's yearly report to the Ministry: the office and the administrator read it.
+PROVINCE_REPORT = Rule("province_report", frozenset({Role.ADMIN, *OFFICE_ROLES}))
 # The one-click unsubscribe of mail clients (RFC 8058): a POST without our CSRF token, whose
 # authority is the secret token in its address; it can only end that one subscription.
 PUBLIC_BY_TOKEN = Rule("public_by_token", None, csrf=False)
@@ -183,6 +185,7 @@ RULES = (
     JOURNALIST,
     STAFF,
     REPORTS,
+    PROVINCE_REPORT,
     PUBLIC_BY_TOKEN,
 )
 
@@ -199,4 +202,5 @@ DepartmentOnly = Annotated[Identity, Depends(DEPARTMENT)]
 JournalistOnly = Annotated[Identity, Depends(JOURNALIST)]
 StaffOnly = Annotated[Identity, Depends(STAFF)]
 ReportReaders = Annotated[Identity, Depends(REPORTS)]
+ProvinceReportReaders = Annotated[Identity, Depends(PROVINCE_REPORT)]
 PublicByToken = Annotated[Identity, Depends(PUBLIC_BY_TOKEN)]

@@ -20,17 +20,23 @@ from app import (
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.audit import routes as audit_routes
-from app.briefings import api as briefings_api
-from app.briefings import feeds as briefings_feeds
-from app.briefings import public as briefings_public
-from app.briefings import routes as briefings_routes
+from app.briefings.web import api as briefings_api
+from app.briefings.web import briefing as briefings_briefing
+from app.briefings.web import calendar as briefings_calendar
+from app.briefings.web import compliance as briefings_compliance
+from app.briefings.web import feeds as briefings_feeds
+from app.briefings.web import public as briefings_public
+from app.briefings.web import series as briefings_series
 from app.config import Settings, get_settings
-from app.content import api as content_api
-from app.content import pack as content_pack
-from app.content import routes as content_routes
+from app.content.web import agenda as content_agenda
+from app.content.web import api as content_api
+from app.content.web import calls as content_calls
+from app.content.web import pack as content_pack
+from app.content.web import submissions as content_submissions
 from app.db import make_engine
 from app.error_pages import install_handlers
 from app.holidays import routes as holidays_routes
+from app.law import page as law_page
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
@@ -116,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     configure(app, settings)
     app.state.page_context = (
+        law_page.page_context,
         access.page_context,
         nav.page_context,
         flash.page_context,
@@ -139,10 +146,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orgs_routes.router,
         audit_routes.router,
         holidays_routes.router,
-        briefings_routes.router,
+        briefings_calendar.router,
+        briefings_briefing.router,
+        briefings_series.router,
+        briefings_compliance.router,
         briefings_feeds.router,  # before the public pages: /briefings/{id}.ics
         briefings_public.router,
-        content_routes.router,
+        content_calls.router,
+        content_submissions.router,
+        content_agenda.router,
         content_pack.router,
         questions_live.router,
         questions_routes.router,

@@ -74,6 +74,7 @@ ALLOWED: dict[str, set[str]] = {
     "journalist": {"journalist"},
     "staff": {"press_office", "spokesperson", "department"},
     "reports": {"admin", "press_office", "spokesperson", "department"},
+    "province_report": {"admin", "press_office", "spokesperson"},
     "public_by_token": {
         "anonymous",
         "admin",

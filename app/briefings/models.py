@@ -237,7 +237,7 @@ def _local_time(value: time) -> time:
 
 LocalTime = Annotated[time, AfterValidator(_local_time)]
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-# The values of states.Action (which imports this module, so it cannot be imported here).
+# The values of states.Step (which imports this module, so it cannot be imported here).
 ActionName = Literal["announce", "postpone", "cancel", "hold", "publish_record"]
 
 

@@ -1,7 +1,7 @@
-"""The lifecycle of a briefing as a small table: which action is allowed from which status.
+"""The lifecycle of a briefing as a small table: which step is allowed from which status.
 
 planned → announced → held → record published; announced or postponed → postponed (new time,
-public reason) or cancelled (public reason). Who may act is the office (see access rules).
+public reason) or cancelled (public reason). Who may take a step is the office (see access rules).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from enum import StrEnum
 
 from app.briefings.models import BriefingStatus as S
 from app.i18n import N_
+from app.workflow import Workflow
 
 
-class Action(StrEnum):
+class Step(StrEnum):
     ANNOUNCE = "announce"
     POSTPONE = "postpone"
     CANCEL = "cancel"
@@ -20,38 +21,41 @@ class Action(StrEnum):
     PUBLISH_RECORD = "publish_record"
 
 
-ACTION_LABELS: dict[Action, str] = {
-    Action.ANNOUNCE: N_("Announce"),
-    Action.POSTPONE: N_("Postpone"),
-    Action.CANCEL: N_("Cancel"),
-    Action.HOLD: N_("Mark as held"),
-    Action.PUBLISH_RECORD: N_("Publish the record"),
-}
+# The earlier name, still imported by the demo data and the notification tests.
+Action = Step
 
-ACTION_DONE: dict[Action, str] = {
-    Action.ANNOUNCE: N_(
-        "The briefing has been announced: journalists, the public and calendar subscribers can see it."
-    ),
-    Action.POSTPONE: N_(
-        "The briefing has been postponed: the public page and the calendars show the new time and the reason."
-    ),
-    Action.CANCEL: N_("The briefing has been cancelled."),
-    Action.HOLD: N_("The briefing has been marked as held."),
-    Action.PUBLISH_RECORD: N_("The record of the briefing has been published."),
-}
-
-TRANSITIONS: dict[tuple[S, Action], S] = {
-    (S.PLANNED, Action.ANNOUNCE): S.ANNOUNCED,
-    (S.PLANNED, Action.CANCEL): S.CANCELLED,
-    (S.ANNOUNCED, Action.POSTPONE): S.POSTPONED,
-    (S.POSTPONED, Action.POSTPONE): S.POSTPONED,
-    (S.ANNOUNCED, Action.CANCEL): S.CANCELLED,
-    (S.POSTPONED, Action.CANCEL): S.CANCELLED,
-    (S.ANNOUNCED, Action.HOLD): S.HELD,
-    (S.POSTPONED, Action.HOLD): S.HELD,
-    (S.HELD, Action.PUBLISH_RECORD): S.RECORD_PUBLISHED,
-    (S.RECORD_PUBLISHED, Action.PUBLISH_RECORD): S.RECORD_PUBLISHED,
-}
+WORKFLOW: Workflow[S, Step] = Workflow(
+    transitions={
+        (S.PLANNED, Step.ANNOUNCE): S.ANNOUNCED,
+        (S.PLANNED, Step.CANCEL): S.CANCELLED,
+        (S.ANNOUNCED, Step.POSTPONE): S.POSTPONED,
+        (S.POSTPONED, Step.POSTPONE): S.POSTPONED,
+        (S.ANNOUNCED, Step.CANCEL): S.CANCELLED,
+        (S.POSTPONED, Step.CANCEL): S.CANCELLED,
+        (S.ANNOUNCED, Step.HOLD): S.HELD,
+        (S.POSTPONED, Step.HOLD): S.HELD,
+        (S.HELD, Step.PUBLISH_RECORD): S.RECORD_PUBLISHED,
+        (S.RECORD_PUBLISHED, Step.PUBLISH_RECORD): S.RECORD_PUBLISHED,
+    },
+    labels={
+        Step.ANNOUNCE: N_("Announce"),
+        Step.POSTPONE: N_("Postpone"),
+        Step.CANCEL: N_("Cancel"),
+        Step.HOLD: N_("Mark as held"),
+        Step.PUBLISH_RECORD: N_("Publish the record"),
+    },
+    done={
+        Step.ANNOUNCE: N_(
+            "The briefing has been announced: journalists, the public and calendar subscribers can see it."
+        ),
+        Step.POSTPONE: N_(
+            "The briefing has been postponed: the public page and the calendars show the new time and the reason."
+        ),
+        Step.CANCEL: N_("The briefing has been cancelled."),
+        Step.HOLD: N_("The briefing has been marked as held."),
+        Step.PUBLISH_RECORD: N_("The record of the briefing has been published."),
+    },
+)
 
 # Statuses whose time and place may still be edited in the ordinary form (after announcement
 # a new time goes through "postpone", so that the public sees the change and its reason).
@@ -62,12 +66,3 @@ FOLLOWS_SERIES = frozenset({S.PLANNED, S.ANNOUNCED})
 # Still going ahead: counted as scheduled, checked for conflicts.
 SCHEDULED = frozenset({S.PLANNED, S.ANNOUNCED, S.POSTPONED})
 HAPPENED = frozenset({S.HELD, S.RECORD_PUBLISHED})
-
-
-def next_status(status: S, action: Action) -> S | None:
-    """The status after `action`, or None if the action is not allowed now."""
-    return TRANSITIONS.get((status, action))
-
-
-def allowed_actions(status: S) -> list[Action]:
-    return [a for (s, a) in TRANSITIONS if s == status]

@@ -9,14 +9,15 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import AgendaItem
-from app.content import states
 from app.content.models import ContentCall, Submission, SubmissionStatus
-from app.content.service import get_submission, workflow_actor
+from app.content.service.scope import get_submission, party_of
+from app.content.states import WORKFLOW, Step
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.forms import check_text
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.timeutil import utcnow
+from app.uow import use_case
 
 
 def items(session: Session, briefing_id: int) -> list[AgendaItem]:
@@ -43,6 +44,7 @@ def _renumber(rows: list[AgendaItem]) -> None:
         row.position = i
 
 
+@use_case
 def add(
     session: Session,
     *,
@@ -62,7 +64,7 @@ def add(
         call = session.get(ContentCall, sub.call_id)
         if call is None or call.briefing_id != briefing_id:
             raise NotFound()
-        target = states.next_status(sub.status, states.Action.INCLUDE, workflow_actor(actor))
+        target = WORKFLOW.next(sub.status, Step.INCLUDE, party_of(actor))
         if target is None:
             raise Conflict(Msg("Only accepted content can be added to the agenda."))
         title = title.strip() or sub.title
@@ -83,7 +85,6 @@ def add(
         sub.updated_at = utcnow()
         session.add(sub)
     audit.record(session, actor, "agenda_item.added", item, title)
-    session.commit()
     return item
 
 
@@ -94,6 +95,7 @@ def _get(session: Session, briefing_id: int, item_id: int) -> AgendaItem:
     return item
 
 
+@use_case
 def update(
     session: Session,
     *,
@@ -110,10 +112,10 @@ def update(
     item.minutes = minutes
     session.add(item)
     audit.record(session, actor, "agenda_item.updated", item, item.title)
-    session.commit()
     return item
 
 
+@use_case
 def move(session: Session, *, actor: Actor, briefing_id: int, item_id: int, to: int) -> None:
     """Put an item at position `to` (0-based, clamped) and renumber the others."""
     rows = items(session, briefing_id)
@@ -123,9 +125,9 @@ def move(session: Session, *, actor: Actor, briefing_id: int, item_id: int, to: 
     _renumber(rows)
     session.add_all(rows)
     audit.record(session, actor, "agenda_item.moved", item, f"{item.title} → {item.position + 1}")
-    session.commit()
 
 
+@use_case
 def remove(session: Session, *, actor: Actor, briefing_id: int, item_id: int) -> None:
     """Take an item off the agenda; content it came from goes back to "accepted"."""
     item = _get(session, briefing_id, item_id)
@@ -141,7 +143,6 @@ def remove(session: Session, *, actor: Actor, briefing_id: int, item_id: int) ->
     rows = [r for r in items(session, briefing_id) if r.id != item_id]
     _renumber(rows)
     session.add_all(rows)
-    session.commit()
 
 
 def total_minutes(rows: list[AgendaItem]) -> int:

@@ -14,7 +14,7 @@ from app.briefings.models import Briefing
 from app.config import Settings
 from app.content import agenda, service
 from app.content.models import ContentCall
-from app.content.states import Action
+from app.content.states import Step
 from app.orgs import service as orgs
 from app.pdf import write_pdf
 from app.timeutil import to_local, utcnow
@@ -126,7 +126,7 @@ def seed_content(session: Session, settings: Settings) -> int:
     briefing = _next_conference(session)
     if briefing is None or briefing.id is None:
         return 0
-    office = Actor.system("seed-demo")  # acts as the press office (see service.is_office)
+    office = Actor.system("seed-demo")  # acts as the press office (see Actor.is_office)
     deadline = to_local(service.default_deadline(session, briefing))
     invited = briefings.invitee_ids(session, briefing.id)
     call = service.open_call(
@@ -177,25 +177,20 @@ def seed_content(session: Session, settings: Settings) -> int:
             qa=[{"question": q, "answer": a} for q, a in item.qa],
             contact_name=item.contact,
         )
-        submit = item.outcome != "draft"
-        service.save(
-            session,
-            actor=dept,
-            submission_id=sub.id,
-            data=content,
-            expected_revision=None,
-            submit=submit,
+        step = Step.SAVE if item.outcome == "draft" else Step.SUBMIT
+        service.take_step(
+            session, actor=dept, id=sub.id, step=step, data=service.StepInput(content=content)
         )
         if item.outcome == "returned":
-            service.act(
+            service.take_step(
                 session,
                 actor=office,
-                submission_id=sub.id,
-                action=Action.RETURN,
-                comment=item.comment,
+                id=sub.id,
+                step=Step.RETURN,
+                data=service.StepInput(comment=item.comment),
             )
         if item.outcome == "included":
-            service.act(session, actor=office, submission_id=sub.id, action=Action.ACCEPT)
+            service.take_step(session, actor=office, id=sub.id, step=Step.ACCEPT)
             agenda.add(
                 session, actor=office, briefing_id=briefing.id, submission_id=sub.id, minutes=15
             )

@@ -1,46 +1,37 @@
 """The briefing pack: one document for the spokesperson with the cover, the agenda and every
 piece of accepted content (talking points, key figures, anticipated questions, files), as a
-print-friendly page, as a PDF (WeasyPrint) and as a ZIP of the attached files."""
+print-friendly page, as a PDF (WeasyPrint) and as a ZIP of the attached files.
+
+This module gathers what the pack holds and builds the PDF's HTML and the ZIP; the routes are in
+`app/content/web/pack.py`."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
 from jinja2 import Environment
 from jinja2_fragments import render_block
 from markupsafe import Markup
-from sqlmodel import Session, col, select
-from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 
-from app.access import OfficeOnly
 from app.briefings import service as briefings
 from app.briefings.models import AgendaItem, Briefing, BriefingKind
 from app.content import agenda as agenda_service
 from app.content import service
-from app.content.models import Attachment, ContentCall, Submission, SubmissionStatus
-from app.db import SessionDep
+from app.content.models import Attachment, Submission
 from app.i18n import Msg, human_size
 from app.markdown import render_markdown
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
-from app.pdf import write_pdf
-from app.storage import clean_filename, download_headers, path_of
-from app.templating import base_context, render, request_locale
+from app.storage import clean_filename, path_of
 from app.timeutil import to_local
 
-router = APIRouter(include_in_schema=False)
-
-IN_PACK = (SubmissionStatus.ACCEPTED, SubmissionStatus.INCLUDED)
 TEMPLATE = "content/pack.html"
 PDF_TEMPLATE = "content/pack_pdf.html"
 MISSING_NOTE = "THIEU-TEP.txt"
@@ -109,19 +100,6 @@ def _organisations(session: Session, ids: set[int]) -> dict[int, OrgView]:
     return found
 
 
-def _accepted(session: Session, call: ContentCall | None) -> list[Submission]:
-    if call is None:
-        return []
-    return list(
-        session.exec(
-            select(Submission)
-            .where(Submission.call_id == call.id)
-            .where(col(Submission.status).in_([s.value for s in IN_PACK]))
-            .order_by(col(Submission.submitted_at), col(Submission.id))
-        ).all()
-    )
-
-
 def pack_data(session: Session, briefing_id: int) -> dict[str, Any]:
     """Everything the pack shows, in a fixed number of queries: the briefing and its kind, the
     agenda in order with its total, and the accepted content (agenda order first, then the other
@@ -130,7 +108,7 @@ def pack_data(session: Session, briefing_id: int) -> dict[str, Any]:
     kind: BriefingKind = briefings.get_kind(session, briefing.kind_id)
     items = agenda_service.items(session, briefing_id)
     call = service.call_for_briefing(session, briefing_id)
-    subs = _accepted(session, call)
+    subs = service.accepted(session, call)
 
     by_id = {s.id: s for s in subs}
     item_of: dict[int, AgendaItem] = {}
@@ -175,16 +153,6 @@ def file_stem(briefing_id: int) -> str:
     return f"tai-lieu-hop-bao-{briefing_id}"
 
 
-# --- The page ----------------------------------------------------------------------------------
-
-
-@router.get("/office/briefings/{briefing_id:int}/pack")
-def pack_page(
-    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
-) -> Response:
-    return render(request, TEMPLATE, pack_data(session, briefing_id))
-
-
 # --- The PDF -----------------------------------------------------------------------------------
 
 
@@ -193,21 +161,6 @@ def pack_html(env: Environment, context: dict[str, Any]) -> str:
     a print layout, without the site's header, menu or footer."""
     body = Markup(render_block(env, TEMPLATE, "pack", context))  # noqa: S704 - autoescaped
     return env.get_template(PDF_TEMPLATE).render({**context, "body": body})
-
-
-@router.get("/office/briefings/{briefing_id:int}/pack.pdf")
-async def pack_pdf(
-    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
-) -> Response:
-    data = await run_in_threadpool(pack_data, session, briefing_id)
-    context = {**base_context(request), **data}
-    html = pack_html(request.app.state.templates, context)
-    pdf = await run_in_threadpool(write_pdf, html)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers=download_headers(f"{file_stem(briefing_id)}.pdf"),
-    )
 
 
 # --- The ZIP -----------------------------------------------------------------------------------
@@ -277,31 +230,3 @@ def build_zip(
         spool.close()
         raise
     return spool
-
-
-def _stream(fp: IO[bytes]) -> Iterator[bytes]:
-    try:
-        while chunk := fp.read(CHUNK):
-            yield chunk
-    finally:
-        fp.close()
-
-
-@router.get("/office/briefings/{briefing_id:int}/pack.zip")
-async def pack_zip(
-    request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
-) -> Response:
-    data = await run_in_threadpool(pack_data, session, briefing_id)
-    directory = Path(request.app.state.settings.upload_dir)
-    spool = await run_in_threadpool(
-        build_zip, data["submissions"], directory, request_locale(request)
-    )
-    size = spool.tell()
-    spool.seek(0)
-    headers = download_headers(f"{file_stem(briefing_id)}.zip") | {"Content-Length": str(size)}
-    return StreamingResponse(
-        _stream(spool),
-        media_type="application/zip",
-        headers=headers,
-        background=BackgroundTask(spool.close),
-    )

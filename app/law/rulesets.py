@@ -43,6 +43,7 @@ class Cited:
     citation_vi: str
     citation_en: str
     hours: int | None = None  # sudden matters: the time limit for initial information
+    figures: tuple[int, ...] = ()  # sudden matters: the yearly report's figures they count in
 
     def label(self, locale: str) -> str:
         return self.label_en if locale == "en" else self.label_vi
@@ -52,10 +53,24 @@ class Cited:
 
 
 @dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the yearly report's form, in the form's own words."""
+
+    number: int
+    fraction: bool
+    wording_vi: str
+    wording_en: str
+
+    def wording(self, locale: str) -> str:
+        return self.wording_en if locale == "en" else self.wording_vi
+
+
+@dataclass(frozen=True)
 class ReportRule:
     """The yearly report: over which days, due when, to whom."""
 
     period: str  # "calendar_year" or "dec15" (15 December of the year before to 14 December)
+    conference_kinds: tuple[str, ...]
     due_month: int
     due_day: int
     recipient_vi: str
@@ -86,6 +101,8 @@ class RuleSet:
     valid_to: date | None
     name_vi: str
     name_en: str
+    short_vi: str
+    short_en: str
     decree_vi: str
     decree_en: str
     press_law_vi: str
@@ -102,12 +119,24 @@ class RuleSet:
     forms: dict[str, Cited]
     sudden_kinds: dict[str, Cited]
     report: ReportRule
+    report_figures: tuple[ReportFigure, ...]
+    citations: dict[str, tuple[str, str]]  # what → (Vietnamese, English)
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
+
+    def short(self, locale: str) -> str:
+        """The decree's number, as pages name the law in force ("Decree 244/2026/ND-CP")."""
+        return self.short_en if locale == "en" else self.short_vi
+
+    def cite(self, what: str, locale: str) -> str:
+        """Where a duty is written: spokesperson, forms, periodic, sudden, request_information,
+        refusal, correction."""
+        vi, en = self.citations[what]
+        return en if locale == "en" else vi
 
     def decree(self, locale: str) -> str:
         return self.decree_en if locale == "en" else self.decree_vi
@@ -123,13 +152,21 @@ class RuleSet:
 
 
 def _cited(items: list[dict[str, Any]]) -> dict[str, Cited]:
-    return {item["code"]: Cited(**item) for item in items}
+    return {
+        item["code"]: Cited(**{**item, "figures": tuple(item.get("figures", ()))})
+        for item in items
+    }
 
 
 def _ruleset(raw: dict[str, Any]) -> RuleSet:
     lists = {k: raw.pop(k, []) for k in ("refusal_ground", "form", "sudden_kind")}
-    report = ReportRule(**raw.pop("report"))
+    report_raw = raw.pop("report")
+    report = ReportRule(**{**report_raw, "conference_kinds": tuple(report_raw["conference_kinds"])})
+    figures = tuple(ReportFigure(**f) for f in raw.pop("report_figure", []))
+    cites = {k: (v[0], v[1]) for k, v in raw.pop("cite").items()}
     return RuleSet(
+        citations=cites,
+        report_figures=figures,
         valid_to=raw.pop("valid_to", None),
         posting_hours=raw.pop("posting_hours", None),
         refusal_grounds=_cited(lists["refusal_ground"]),
@@ -169,6 +206,15 @@ def ruleset_at(moment: datetime, path: Path = RULESETS_FILE) -> RuleSet:
 def current(path: Path = RULESETS_FILE) -> RuleSet:
     """The rule set in force today: what pages, e-mails and documents cite now."""
     return ruleset_on(local_today(), path)
+
+
+def report_ruleset(year: int, path: Path = RULESETS_FILE) -> RuleSet:
+    """The rule set whose yearly report covers `year`: the one in force on the last day of the
+    reporting period it defines (2026: Decree 244/2026, 15/12/2025 to 14/12/2026)."""
+    for ruleset in load(path):
+        if ruleset.covers(ruleset.report.period_of(year)[1]):
+            return ruleset
+    raise NoRuleSet(date(year, 12, 31))
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role
 from app.briefings.models import ActionName, Briefing, BriefingSeries, BriefingStatus
-from app.briefings.states import Action
+from app.briefings.states import Step
 from app.timeutil import LOCAL_TZ, local_today
 from tests.factories import make_briefing, make_kind, make_org
-from tests.orgs.test_api import PROBLEM, api_sign_in, assert_problem
+from tests.orgs.test_api import api_sign_in
+from tests.support import PROBLEM, problem
 
 API = "/api/v1/briefings"
 SERIES = "/api/v1/briefing-series"
@@ -157,7 +158,7 @@ def test_list_filters_by_dates_kind_and_status(
     assert listed(kind="no_such_kind") == set()
     assert listed(status="announced") == {later.id}
     assert listed(status=["announced", "planned"]) == {soon.id, later.id, thematic.id}
-    body = assert_problem(c.get(API, params={"from": "31/12/2026"}), 422)
+    body = problem(c.get(API, params={"from": "31/12/2026"}), 422)
     assert "from" in body["errors"]
 
 
@@ -167,12 +168,12 @@ def test_a_planned_briefing_is_404_for_journalists_and_200_for_the_office(
     planned = make_briefing(db)
     journalist, _ = signed_in(Role.JOURNALIST)
 
-    assert_problem(journalist.get(f"{API}/{planned.id}"), 404)
-    assert_problem(client.get(f"{API}/{planned.id}"), 404)
+    problem(journalist.get(f"{API}/{planned.id}"), 404)
+    problem(client.get(f"{API}/{planned.id}"), 404)
     r = office[0].get(f"{API}/{planned.id}")
     assert r.status_code == 200, r.text
     assert (r.json()["id"], r.json()["status"]) == (planned.id, "planned")
-    assert_problem(office[0].get(f"{API}/999999"), 404)
+    problem(office[0].get(f"{API}/999999"), 404)
 
 
 # --- Who may change -------------------------------------------------------------------------
@@ -214,8 +215,8 @@ def test_departments_and_journalists_cannot_change_briefings(
 ) -> None:
     c, headers = signed_in(role)
     for method, url, body in _changes(db, kind_id):
-        assert_problem(c.request(method, url, json=body, headers=headers), 403)
-    assert_problem(c.get(SERIES), 403)
+        problem(c.request(method, url, json=body, headers=headers), 403)
+    problem(c.get(SERIES), 403)
     _nothing_changed(db)
 
 
@@ -223,9 +224,9 @@ def test_anonymous_changes_are_401_problems(client: TestClient, db: Session, kin
     csrf = client.get("/api/v1/session").json()["csrf_token"]
     for method, url, body in _changes(db, kind_id):
         r = client.request(method, url, json=body, headers={"X-CSRF-Token": csrf})
-        assert_problem(r, 401)
+        problem(r, 401)
         assert r.headers["content-type"] == PROBLEM
-    assert_problem(client.get(SERIES), 401)
+    problem(client.get(SERIES), 401)
     _nothing_changed(db)
 
 
@@ -234,8 +235,8 @@ def test_a_change_without_the_csrf_header_is_refused(
 ) -> None:
     c, headers = office
     for method, url, body in _changes(db, kind_id):
-        assert_problem(c.request(method, url, json=body), 403)
-        assert_problem(c.request(method, url, json=body, headers={"X-CSRF-Token": "x" * 43}), 403)
+        problem(c.request(method, url, json=body), 403)
+        problem(c.request(method, url, json=body, headers={"X-CSRF-Token": "x" * 43}), 403)
     _nothing_changed(db)
     assert c.post(API, json=one_off(kind_id), headers=headers).status_code == 201
 
@@ -291,7 +292,7 @@ def test_invalid_briefings_are_422_problems_naming_the_field(
     field: str,
 ) -> None:
     c, headers = office
-    body = assert_problem(c.post(API, json=one_off(kind_id, **change), headers=headers), 422)
+    body = problem(c.post(API, json=one_off(kind_id, **change), headers=headers), 422)
     assert field in body["errors"], body
     assert db.exec(select(Briefing)).all() == []
 
@@ -346,11 +347,11 @@ def test_patch_with_a_stale_sequence_is_a_409_problem(
     )
 
     for r in (second, late):
-        assert "detail" in assert_problem(r, 409)
+        assert "detail" in problem(r, 409)
     current = c.get(url).json()
     assert (current["notes"], current["status"]) == ("A", "planned")
     assert current["sequence"] == first.json()["sequence"]
-    body = assert_problem(c.patch(url, json={"notes": "C"}, headers=headers), 422)
+    body = problem(c.patch(url, json={"notes": "C"}, headers=headers), 422)
     assert "sequence" in body["errors"]
 
 
@@ -364,7 +365,7 @@ def test_announce_then_postpone_and_the_journalist_sees_the_change(
     journalist, _ = signed_in(Role.JOURNALIST)
     planned = make_briefing(db, days_ahead=10)
     url = f"{API}/{planned.id}"
-    assert_problem(journalist.get(url), 404)
+    problem(journalist.get(url), 404)
 
     announced = c.post(
         f"{url}/transitions",
@@ -421,15 +422,15 @@ def test_transitions_the_status_does_not_allow_are_409_and_bad_ones_422(
         url, json={"action": "cancel", "sequence": announced.json()["sequence"]}, headers=headers
     )
 
-    assert_problem(held, 409)
-    assert "action" in assert_problem(unknown, 422)["errors"]
+    problem(held, 409)
+    assert "action" in problem(unknown, 422)["errors"]
     assert announced.status_code == 200
-    assert "new_day" in assert_problem(no_time, 422)["errors"]
-    assert "reason" in assert_problem(no_reason, 422)["errors"]
+    assert "new_day" in problem(no_time, 422)["errors"]
+    assert "reason" in problem(no_reason, 422)["errors"]
 
 
 def test_the_api_actions_are_the_lifecycle_actions() -> None:
-    assert set(get_args(ActionName)) == {a.value for a in Action}
+    assert set(get_args(ActionName)) == {a.value for a in Step}
 
 
 # --- Series ---------------------------------------------------------------------------------
@@ -468,7 +469,7 @@ def test_the_office_creates_a_monthly_series_and_lists_its_occurrences(
     assert [s["id"] for s in c.get(SERIES).json()] == [series["id"]]
     journalist, _ = signed_in(Role.JOURNALIST)
     assert journalist.get(API, params={"to": end.isoformat()}).json() == []
-    assert_problem(journalist.get(f"{SERIES}/{series['id']}"), 403)
+    problem(journalist.get(f"{SERIES}/{series['id']}"), 403)
 
 
 def test_a_series_from_a_simple_pattern_uses_the_kind_defaults(
@@ -512,7 +513,7 @@ def test_invalid_series_are_422_problems_naming_the_field(
     field: str,
 ) -> None:
     c, headers = office
-    body = assert_problem(c.post(SERIES, json=series_body(kind_id, **change), headers=headers), 422)
+    body = problem(c.post(SERIES, json=series_body(kind_id, **change), headers=headers), 422)
     assert field in body["errors"], body
     assert c.get(SERIES).json() == []
 
@@ -523,7 +524,7 @@ def test_a_series_without_a_rule_is_refused(
     c, headers = office
     body = series_body(kind_id)
     del body["rrule"]
-    assert "rule" in assert_problem(c.post(SERIES, json=body, headers=headers), 422)["errors"]
+    assert "rule" in problem(c.post(SERIES, json=body, headers=headers), 422)["errors"]
 
 
 def test_editing_a_whole_series_moves_its_occurrences_and_checks_the_sequence(
@@ -542,8 +543,8 @@ def test_editing_a_whole_series_moves_its_occurrences_and_checks_the_sequence(
     for bid in changed["briefing_ids"]:
         assert local(c.get(f"{API}/{bid}").json()["starts_at"]).time() == time(9, 30)
     stale = c.patch(url, json={"sequence": series["sequence"], "notes": "x"}, headers=headers)
-    assert_problem(stale, 409)
-    assert_problem(c.patch(f"{SERIES}/999999", json={"sequence": 1}, headers=headers), 404)
+    problem(stale, 409)
+    problem(c.patch(f"{SERIES}/999999", json={"sequence": 1}, headers=headers), 404)
 
 
 def test_editing_a_series_leaves_an_occurrence_that_has_begun_alone(
@@ -632,7 +633,7 @@ def test_this_and_following_of_a_one_off_is_a_409_problem(
     r = c.patch(
         f"{API}/{b.id}", json={"sequence": b.sequence, "scope": "following"}, headers=headers
     )
-    assert_problem(r, 409)
+    problem(r, 409)
 
 
 def test_editing_only_this_occurrence_detaches_it(

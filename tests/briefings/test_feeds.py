@@ -19,7 +19,8 @@ from app.audit.service import Actor
 from app.briefings import feeds, service
 from app.briefings.models import Briefing, BriefingKind, BriefingStatus
 from app.briefings.service import BriefingInput, TransitionInput
-from app.briefings.states import Action
+from app.briefings.states import Step
+from app.briefings.web import feeds as feed_routes
 from app.timeutil import LOCAL_TZ, local_today
 from tests.factories import make_briefing, make_kind
 
@@ -31,7 +32,7 @@ TZID = "Asia/Ho_Chi_Minh"
 def app(app: FastAPI) -> FastAPI:
     """The application with the feeds, whether or not app.main includes them already."""
     if "/calendar.ics" not in {ctx.path for ctx in iter_route_contexts(app.routes)}:
-        app.include_router(feeds.router)
+        app.include_router(feed_routes.router)
     return app
 
 
@@ -57,7 +58,7 @@ def postpone(db: Session, briefing: Briefing, new_day: date, reason: str) -> Bri
         actor=SYSTEM,
         briefing_id=briefing.id,
         data=TransitionInput(
-            Action.POSTPONE, reason=reason, new_day=new_day, new_start=time(9), new_end=time(10, 30)
+            Step.POSTPONE, reason=reason, new_day=new_day, new_start=time(9), new_end=time(10, 30)
         ),
         expected_sequence=None,
     )
@@ -69,7 +70,7 @@ def cancel(db: Session, briefing: Briefing, reason: str) -> Briefing:
         db,
         actor=SYSTEM,
         briefing_id=briefing.id,
-        data=TransitionInput(Action.CANCEL, reason=reason),
+        data=TransitionInput(Step.CANCEL, reason=reason),
         expected_sequence=None,
     )
 
@@ -287,7 +288,7 @@ def test_one_briefing_is_not_found_until_announced(client: TestClient, db: Sessi
         db,
         actor=SYSTEM,
         briefing_id=planned.id,
-        data=TransitionInput(Action.ANNOUNCE),
+        data=TransitionInput(Step.ANNOUNCE),
         expected_sequence=None,
     )
     assert client.get(f"/briefings/{planned.id}.ics").status_code == 200
@@ -299,7 +300,7 @@ def test_the_ics_route_matches_only_digits_and_the_suffix() -> None:
     assert convertors["briefing_id"].convert("12") == 12
     for other in ("/briefings/12", "/briefings/12.icsx", "/briefings/abc.ics", "/briefings/12/x"):
         assert not regex.match(other), other
-    paths = {ctx.path for ctx in iter_route_contexts(feeds.router.routes)}
+    paths = {ctx.path for ctx in iter_route_contexts(feed_routes.router.routes)}
     assert "/briefings/{briefing_id:int}.ics" in paths
 
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.audit.service import Actor
 from app.briefings import service
 from app.briefings.models import (
@@ -26,12 +26,13 @@ from app.briefings.models import (
     HolidayPolicy,
 )
 from app.briefings.recurrence import RuleForm
-from app.briefings.states import Action
+from app.briefings.states import Step
 from app.orgs import service as orgs_service
 from app.orgs.models import Organisation
 from app.timeutil import LOCAL_TZ, local_today, to_local
 from tests.conftest import WebClient, page_text
-from tests.factories import PASSWORD, make_briefing, make_org, make_user
+from tests.factories import make_briefing, make_org
+from tests.support import signed_in
 
 ACTOR = Actor.system("test")
 CALENDAR = "/office/briefings"
@@ -46,16 +47,9 @@ S = BriefingStatus
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def sign_in(web: WebClient, db: Session, role: Role = Role.PRESS_OFFICE, **over: Any) -> User:
-    user = make_user(db, role=role, **over)
-    r = web.login(user.email, PASSWORD)
-    assert r.status_code == 303, r.text
-    return user
-
-
 @pytest.fixture
 def office(web: WebClient, db: Session) -> WebClient:
-    sign_in(web, db, Role.PRESS_OFFICE)
+    signed_in(web, db, Role.PRESS_OFFICE)
     return web
 
 
@@ -594,7 +588,7 @@ def test_edit_with_a_stale_version_is_refused_and_changes_nothing(
     url = f"/office/briefings/{b.id}/edit"
     mine = office.get(url).text
     colleague = new_web()
-    sign_in(colleague, db, Role.SPOKESPERSON)
+    signed_in(colleague, db, Role.SPOKESPERSON)
     theirs = colleague.get(url).text
     saved = colleague.post(
         url,
@@ -1374,7 +1368,7 @@ def test_public_page_exists_only_once_announced_and_shows_the_details(
         db,
         actor=ACTOR,
         briefing_id=b.id or 0,
-        data=service.TransitionInput(action=Action.ANNOUNCE),
+        data=service.TransitionInput(Step.ANNOUNCE),
         expected_sequence=None,
     )
     r = client.get(f"/briefings/{b.id}")
@@ -1444,7 +1438,7 @@ def test_journalist_dashboard_lists_announced_upcoming_briefings(
     announced = make_briefing(db, days_ahead=4, announced=True, title_vi="Họp báo công bố")
     make_briefing(db, days_ahead=5, title_vi="Họp báo nội bộ")
     make_briefing(db, days_ahead=-4, announced=True, status=S.HELD, title_vi="Họp báo đã qua")
-    sign_in(web, db, Role.JOURNALIST, press_card_number="A-123")
+    signed_in(web, db, Role.JOURNALIST, press_card_number="A-123")
 
     r = web.get("/dashboard")
 
@@ -1465,7 +1459,7 @@ def test_department_dashboard_lists_only_the_briefings_its_organisation_is_invit
     nobody = make_briefing(db, days_ahead=8, announced=True, title_vi="Không mời ai")
     invite(db, invited, mine)
     invite(db, other, theirs)
-    sign_in(web, db, Role.DEPARTMENT, org=mine)
+    signed_in(web, db, Role.DEPARTMENT, org=mine)
 
     r = web.get("/dashboard")
 
@@ -1481,7 +1475,7 @@ def test_department_dashboard_says_so_when_not_invited(
     web: WebClient, db: Session, kinds: dict[str, BriefingKind]
 ) -> None:
     make_briefing(db, days_ahead=6, announced=True, title_vi="Mời sở khác")
-    sign_in(web, db, Role.DEPARTMENT)
+    signed_in(web, db, Role.DEPARTMENT)
     text = page_text(web.get("/dashboard").text)
     assert "Mời sở khác" not in text
     assert "Đơn vị bạn chưa được mời dự buổi họp báo nào trong hai tháng tới." in text
@@ -1497,7 +1491,7 @@ def test_other_roles_cannot_see_or_change_the_office_calendar(
     web: WebClient, db: Session, kinds: dict[str, BriefingKind], role: Role
 ) -> None:
     b = make_briefing(db, days_ahead=6, title_vi="Họp báo nội bộ")
-    sign_in(web, db, role, **({"press_card_number": "B-1"} if role == Role.JOURNALIST else {}))
+    signed_in(web, db, role, **({"press_card_number": "B-1"} if role == Role.JOURNALIST else {}))
 
     for url in (CALENDAR, f"/office/briefings/{b.id}", NEW, SERIES_NEW, "/office/compliance"):
         r = web.get(url)
@@ -1536,7 +1530,7 @@ def test_anonymous_post_changes_nothing(
 def test_spokesperson_may_use_the_office_calendar(
     web: WebClient, db: Session, kinds: dict[str, BriefingKind]
 ) -> None:
-    sign_in(web, db, Role.SPOKESPERSON)
+    signed_in(web, db, Role.SPOKESPERSON)
     assert web.get(CALENDAR).status_code == 200
     assert web.post(NEW, briefing_form(kinds["thematic_conference"])).status_code == 303
 

@@ -29,7 +29,8 @@ from app.briefings.models import (
 )
 from app.briefings.recurrence import WEEKDAYS, RuleForm
 from app.briefings.service import BriefingInput, SeriesInput, TransitionInput
-from app.briefings.states import Action
+from app.briefings.service import series as series_service
+from app.briefings.states import Step
 from app.errors import Conflict, ValidationFailed
 from app.orgs import service as orgs_service
 from app.orgs.models import Organisation
@@ -168,7 +169,7 @@ def update(db: Session, b: Briefing, expected: int | None = None, **over: Any) -
     )
 
 
-def act(db: Session, b: Briefing, action: Action, **kw: Any) -> Briefing:
+def act(db: Session, b: Briefing, action: Step, **kw: Any) -> Briefing:
     return service.transition(
         db,
         actor=ACTOR,
@@ -447,7 +448,7 @@ def test_announce_makes_the_briefing_public_and_records_it(db: Session) -> None:
     b = make_briefing(db, days_ahead=10)
     before = b.sequence
 
-    act(db, b, Action.ANNOUNCE)
+    act(db, b, Step.ANNOUNCE)
 
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.ANNOUNCED
@@ -461,7 +462,7 @@ def test_announce_makes_the_briefing_public_and_records_it(db: Session) -> None:
 def test_a_briefing_in_the_past_cannot_be_announced(db: Session) -> None:
     b = make_briefing(db, days_ahead=-1)
     with pytest.raises(ValidationFailed) as exc:
-        act(db, b, Action.ANNOUNCE)
+        act(db, b, Step.ANNOUNCE)
     assert list(errors_of(exc)) == ["action"]
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.PLANNED and stored.announced_at is None
@@ -476,7 +477,7 @@ def test_postpone_moves_the_briefing_and_shows_old_and_new_time(db: Session) -> 
     act(
         db,
         b,
-        Action.POSTPONE,
+        Step.POSTPONE,
         reason="  Trùng lịch họp HĐND  ",
         new_day=new_day,
         new_start=time(9),
@@ -502,7 +503,7 @@ def test_a_postponed_briefing_can_be_postponed_again(db: Session) -> None:
         act(
             db,
             b,
-            Action.POSTPONE,
+            Step.POSTPONE,
             reason="Lý do",
             new_day=local_today() + timedelta(days=days),
             new_start=time(9),
@@ -541,7 +542,7 @@ def test_postpone_needs_a_public_reason_and_a_new_future_time(
         values["new_day"] = local_day(b)
 
     with pytest.raises(ValidationFailed) as exc:
-        act(db, b, Action.POSTPONE, **values)
+        act(db, b, Step.POSTPONE, **values)
 
     assert field in errors_of(exc)
     stored = reload(db, b.id)
@@ -555,10 +556,10 @@ def test_cancel_of_an_announced_briefing_needs_a_reason_and_is_shown_publicly(
 ) -> None:
     b = make_briefing(db, days_ahead=10, announced=True)
     with pytest.raises(ValidationFailed) as exc:
-        act(db, b, Action.CANCEL)
+        act(db, b, Step.CANCEL)
     assert list(errors_of(exc)) == ["reason"]
 
-    act(db, b, Action.CANCEL, reason="Bão số 3 đổ bộ")
+    act(db, b, Step.CANCEL, reason="Bão số 3 đổ bộ")
 
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.CANCELLED
@@ -573,7 +574,7 @@ def test_cancel_of_an_unannounced_briefing_needs_no_reason_and_stays_private(
 ) -> None:
     b = make_briefing(db, days_ahead=10)
 
-    act(db, b, Action.CANCEL)
+    act(db, b, Step.CANCEL)
 
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.CANCELLED
@@ -585,7 +586,7 @@ def test_cancel_of_an_unannounced_briefing_needs_no_reason_and_stays_private(
 def test_hold_only_once_the_briefing_has_started(db: Session) -> None:
     future = make_briefing(db, days_ahead=3, announced=True)
     with pytest.raises(ValidationFailed) as exc:
-        act(db, future, Action.HOLD)
+        act(db, future, Step.HOLD)
     assert list(errors_of(exc)) == ["action"]
     assert reload(db, future.id).status == BriefingStatus.ANNOUNCED
 
@@ -593,7 +594,7 @@ def test_hold_only_once_the_briefing_has_started(db: Session) -> None:
     begun = make_briefing(
         db, announced=True, starts_at=started, ends_at=started + timedelta(minutes=90)
     )
-    act(db, begun, Action.HOLD)
+    act(db, begun, Step.HOLD)
 
     assert reload(db, begun.id).status == BriefingStatus.HELD
     assert [c.change for c in service.changes(db, begun.id or 0)] == [ChangeKind.HELD]
@@ -620,7 +621,7 @@ def test_publish_record_needs_a_summary_or_a_valid_link(
 ) -> None:
     b = held_briefing(db)
     with pytest.raises(ValidationFailed) as exc:
-        act(db, b, Action.PUBLISH_RECORD, record_summary=summary, record_url=url)
+        act(db, b, Step.PUBLISH_RECORD, record_summary=summary, record_url=url)
     assert field in errors_of(exc)
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.HELD
@@ -630,7 +631,7 @@ def test_publish_record_needs_a_summary_or_a_valid_link(
 def test_publish_record_with_a_link_only(db: Session) -> None:
     b = held_briefing(db)
 
-    act(db, b, Action.PUBLISH_RECORD, record_url="https://video.example.vn/hop-bao")
+    act(db, b, Step.PUBLISH_RECORD, record_url="https://video.example.vn/hop-bao")
 
     stored = reload(db, b.id)
     assert stored.status == BriefingStatus.RECORD_PUBLISHED
@@ -641,26 +642,26 @@ def test_publish_record_with_a_link_only(db: Session) -> None:
 
 def test_the_record_can_be_corrected_after_publication(db: Session) -> None:
     b = held_briefing(db)
-    act(db, b, Action.PUBLISH_RECORD, record_summary="Tóm tắt")
-    act(db, b, Action.PUBLISH_RECORD, record_summary="Tóm tắt đã sửa")
+    act(db, b, Step.PUBLISH_RECORD, record_summary="Tóm tắt")
+    act(db, b, Step.PUBLISH_RECORD, record_summary="Tóm tắt đã sửa")
     assert reload(db, b.id).record_summary == "Tóm tắt đã sửa"
 
 
 @pytest.mark.parametrize(
     ("status", "action"),
     [
-        (BriefingStatus.PLANNED, Action.HOLD),
-        (BriefingStatus.PLANNED, Action.POSTPONE),
-        (BriefingStatus.PLANNED, Action.PUBLISH_RECORD),
-        (BriefingStatus.ANNOUNCED, Action.ANNOUNCE),
-        (BriefingStatus.HELD, Action.CANCEL),
-        (BriefingStatus.CANCELLED, Action.ANNOUNCE),
-        (BriefingStatus.CANCELLED, Action.POSTPONE),
-        (BriefingStatus.RECORD_PUBLISHED, Action.HOLD),
+        (BriefingStatus.PLANNED, Step.HOLD),
+        (BriefingStatus.PLANNED, Step.POSTPONE),
+        (BriefingStatus.PLANNED, Step.PUBLISH_RECORD),
+        (BriefingStatus.ANNOUNCED, Step.ANNOUNCE),
+        (BriefingStatus.HELD, Step.CANCEL),
+        (BriefingStatus.CANCELLED, Step.ANNOUNCE),
+        (BriefingStatus.CANCELLED, Step.POSTPONE),
+        (BriefingStatus.RECORD_PUBLISHED, Step.HOLD),
     ],
 )
 def test_an_action_not_allowed_from_the_current_status_is_a_conflict(
-    db: Session, status: BriefingStatus, action: Action
+    db: Session, status: BriefingStatus, action: Step
 ) -> None:
     announced_at = None if status == BriefingStatus.PLANNED else utcnow()
     b = make_briefing(db, days_ahead=5, status=status, announced_at=announced_at)
@@ -688,10 +689,38 @@ def test_transition_with_a_stale_sequence_is_refused(db: Session) -> None:
             db,
             actor=ACTOR,
             briefing_id=b.id or 0,
-            data=TransitionInput(Action.ANNOUNCE),
+            data=TransitionInput(Step.ANNOUNCE),
             expected_sequence=seen,
         )
     assert reload(db, b.id).status == BriefingStatus.PLANNED
+
+
+@pytest.mark.parametrize(
+    ("status", "step"),
+    [
+        (BriefingStatus.PLANNED, Step.HOLD),
+        (BriefingStatus.PLANNED, Step.POSTPONE),
+        (BriefingStatus.HELD, Step.ANNOUNCE),
+        (BriefingStatus.CANCELLED, Step.CANCEL),
+    ],
+)
+def test_take_step_refuses_a_step_the_status_does_not_allow_now(
+    db: Session, status: BriefingStatus, step: Step
+) -> None:
+    announced_at = None if status == BriefingStatus.PLANNED else utcnow()
+    b = make_briefing(db, days_ahead=5, status=status, announced_at=announced_at)
+    data = service.StepInput(
+        reason="Lý do",
+        new_day=local_today() + timedelta(days=9),
+        new_start=time(9),
+        new_end=time(10),
+    )
+    with pytest.raises(Conflict) as refused:
+        service.take_step(db, actor=ACTOR, id=b.id or 0, step=step, data=data)
+    assert refused.value.status == 409
+    stored = reload(db, b.id)
+    assert (stored.status, stored.starts_at, stored.sequence) == (status, b.starts_at, b.sequence)
+    assert db.exec(select(func.count()).select_from(AuditEvent)).one() == 0
 
 
 # --- Series ----------------------------------------------------------------------------------
@@ -859,18 +888,18 @@ def test_series_time_change_updates_only_the_unedited_future_occurrences(db: Ses
     series, occ = make_series(db, weekly_input(kind, first, 6))
     uids = {b.id: b.uid for b in occ}
     update(db, occ[1], venue="Phòng họp riêng")  # edited by hand
-    act(db, occ[2], Action.ANNOUNCE)
+    act(db, occ[2], Step.ANNOUNCE)
     postponed_to = local_day(occ[2]) + timedelta(days=1)
     act(
         db,
         occ[2],
-        Action.POSTPONE,
+        Step.POSTPONE,
         reason="Lý do",
         new_day=postponed_to,
         new_start=time(10),
         new_end=time(11),
     )
-    act(db, occ[3], Action.ANNOUNCE)
+    act(db, occ[3], Step.ANNOUNCE)
     old_start_3 = reload(db, occ[3].id).starts_at
 
     db.refresh(series)
@@ -932,7 +961,7 @@ def test_series_rule_change_deletes_or_cancels_the_dates_it_no_longer_gives(
     first = a_thursday_ahead()
     series, occ = make_series(db, weekly_input(kind, first, 6))
     uids = {b.id: b.uid for b in occ}
-    act(db, occ[1], Action.ANNOUNCE)  # will be dropped, but the public knows it
+    act(db, occ[1], Step.ANNOUNCE)  # will be dropped, but the public knows it
 
     db.refresh(series)
     every_other_week = RuleForm("weekly", weekday="TH", interval=2)
@@ -1015,10 +1044,10 @@ def test_regeneration_during_tet_keeps_the_occurrence_moved_past_it(
 
 
 def travel(monkeypatch: pytest.MonkeyPatch, day: date, at: time) -> None:
-    """Make the service believe it is `at` o'clock local time on `day`."""
+    """Make the series service believe it is `at` o'clock local time on `day`."""
     moment = service.local_datetime(day, at)
-    monkeypatch.setattr(service, "local_today", lambda: day)
-    monkeypatch.setattr(service, "utcnow", lambda: moment)
+    monkeypatch.setattr(series_service, "local_today", lambda: day)
+    monkeypatch.setattr(series_service, "utcnow", lambda: moment)
 
 
 # --- "This and following" --------------------------------------------------------------------
@@ -1217,7 +1246,7 @@ def test_conflicts_report_the_same_chair_or_venue_at_overlapping_times(db: Sessi
 
 def test_cancelled_briefings_are_not_conflicts(db: Session) -> None:
     b = make_briefing(db, days_ahead=20, hour=9, venue="Hội trường A")
-    act(db, b, Action.CANCEL)
+    act(db, b, Step.CANCEL)
     starts = b.starts_at
     assert service.conflicts(db, starts, starts + timedelta(hours=1), "", "Hội trường A") == []
 

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 from app.briefings.models import BriefingStatus as S
-from app.briefings.states import Action, allowed_actions, next_status
+from app.briefings.states import WORKFLOW, Step
 
 
 def test_happy_path_planned_to_record_published() -> None:
-    status = S.PLANNED
-    for action, expected in (
-        (Action.ANNOUNCE, S.ANNOUNCED),
-        (Action.HOLD, S.HELD),
-        (Action.PUBLISH_RECORD, S.RECORD_PUBLISHED),
+    status: S | None = S.PLANNED
+    for step, expected in (
+        (Step.ANNOUNCE, S.ANNOUNCED),
+        (Step.HOLD, S.HELD),
+        (Step.PUBLISH_RECORD, S.RECORD_PUBLISHED),
     ):
-        status = next_status(status, action)
+        assert status is not None
+        status = WORKFLOW.next(status, step)
         assert status == expected
 
 
 def test_postponed_can_be_postponed_again_held_or_cancelled() -> None:
-    assert set(allowed_actions(S.POSTPONED)) == {Action.POSTPONE, Action.HOLD, Action.CANCEL}
+    assert set(WORKFLOW.allowed(S.POSTPONED)) == {Step.POSTPONE, Step.HOLD, Step.CANCEL}
 
 
 def test_nothing_moves_a_cancelled_briefing() -> None:
-    assert allowed_actions(S.CANCELLED) == []
-    assert all(next_status(S.CANCELLED, a) is None for a in Action)
+    assert WORKFLOW.allowed(S.CANCELLED) == []
+    assert all(WORKFLOW.next(S.CANCELLED, a) is None for a in Step)
 
 
 def test_a_planned_briefing_cannot_be_held_or_postponed_before_announcement() -> None:
-    assert next_status(S.PLANNED, Action.HOLD) is None
-    assert next_status(S.PLANNED, Action.POSTPONE) is None
-    assert next_status(S.HELD, Action.CANCEL) is None
+    assert WORKFLOW.next(S.PLANNED, Step.HOLD) is None
+    assert WORKFLOW.next(S.PLANNED, Step.POSTPONE) is None
+    assert WORKFLOW.next(S.HELD, Step.CANCEL) is None
+
+
+def test_every_step_has_a_label_and_a_message_once_done() -> None:
+    assert set(WORKFLOW.labels) == set(Step) == set(WORKFLOW.done)

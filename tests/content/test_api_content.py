@@ -39,7 +39,7 @@ from tests.factories import (
     make_user,
     pdf_bytes,
 )
-from tests.orgs.test_api import PROBLEM, assert_problem
+from tests.support import PROBLEM, problem
 
 CALLS = "/api/v1/calls"
 SUBS = "/api/v1/submissions"
@@ -216,7 +216,7 @@ def test_the_office_opens_a_call_for_the_invited_organisations_by_default(
     assert service.recipients(db, body["id"]) == org_ids(a.id, b.id)
 
     again = office.post(CALLS, json={"briefing_id": briefing.id})
-    assert_problem(again, 409)
+    problem(again, 409)
 
 
 def test_the_office_chooses_organisations_deadline_and_instructions(
@@ -259,7 +259,7 @@ def test_a_call_refuses_a_naive_deadline_and_bad_values(db: Session, sign_in: Si
     briefing = make_briefing(db, days_ahead=12)
     naive = (briefing.starts_at - timedelta(days=2)).astimezone(LOCAL_TZ).replace(tzinfo=None)
 
-    body = assert_problem(
+    body = problem(
         office.post(
             CALLS,
             json={
@@ -273,7 +273,7 @@ def test_a_call_refuses_a_naive_deadline_and_bad_values(db: Session, sign_in: Si
     assert "deadline" in body["errors"]
 
     late = (briefing.starts_at + timedelta(hours=1)).isoformat()
-    body = assert_problem(
+    body = problem(
         office.post(
             CALLS, json={"briefing_id": briefing.id, "organisation_ids": [a.id], "deadline": late}
         ),
@@ -282,20 +282,20 @@ def test_a_call_refuses_a_naive_deadline_and_bad_values(db: Session, sign_in: Si
     assert set(body["errors"]) == {"deadline"}  # the service's deadline_day, named as sent
 
     # No organisations: none given and none invited.
-    body = assert_problem(office.post(CALLS, json={"briefing_id": briefing.id}), 422)
+    body = problem(office.post(CALLS, json={"briefing_id": briefing.id}), 422)
     assert set(body["errors"]) == {"organisation_ids"}
-    body = assert_problem(
+    body = problem(
         office.post(CALLS, json={"briefing_id": briefing.id, "organisation_ids": [999999]}), 422
     )
     assert set(body["errors"]) == {"organisation_ids"}
 
     cancelled = make_briefing(db, status=BriefingStatus.CANCELLED)
-    body = assert_problem(
+    body = problem(
         office.post(CALLS, json={"briefing_id": cancelled.id, "organisation_ids": [a.id]}), 422
     )
     assert set(body["errors"]) == {"organisation_ids"}
 
-    assert_problem(office.post(CALLS, json={"briefing_id": 999999}), 404)
+    problem(office.post(CALLS, json={"briefing_id": 999999}), 404)
     assert db.exec(select(ContentCall)).all() == []
 
 
@@ -328,11 +328,11 @@ def test_the_office_updates_a_call_only_in_the_fields_sent(world: World, db: Ses
     assert r.json()["organisation_ids"] == org_ids(w.a.id, w.b.id)
 
     # A has started its content: it cannot be taken off the call.
-    body = assert_problem(w.office.patch(url, json={"organisation_ids": [w.b.id]}), 422)
+    body = problem(w.office.patch(url, json={"organisation_ids": [w.b.id]}), 422)
     assert set(body["errors"]) == {"organisation_ids"}
-    body = assert_problem(w.office.patch(url, json={"deadline": "2030-01-01T17:00:00"}), 422)
+    body = problem(w.office.patch(url, json={"deadline": "2030-01-01T17:00:00"}), 422)
     assert "deadline" in body["errors"]
-    assert_problem(w.office.patch(f"{CALLS}/999999", json={"instructions": "x"}), 404)
+    problem(w.office.patch(f"{CALLS}/999999", json={"instructions": "x"}), 404)
 
 
 def test_the_office_closes_and_reopens_a_call(world: World, db: Session) -> None:
@@ -343,13 +343,13 @@ def test_the_office_closes_and_reopens_a_call(world: World, db: Session) -> None
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "closed" and r.json()["closed_at"] is not None
     # A closed call takes no new content.
-    assert_problem(w.dept_b.post(SUBS, json={"call_id": other.id}), 409)
+    problem(w.dept_b.post(SUBS, json={"call_id": other.id}), 409)
 
     r = w.office.post(f"{CALLS}/{other.id}/reopen")
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "open" and r.json()["closed_at"] is None
     assert w.dept_b.post(SUBS, json={"call_id": other.id}).status_code == 201
-    assert_problem(w.office.post(f"{CALLS}/999999/close"), 404)
+    problem(w.office.post(f"{CALLS}/999999/close"), 404)
 
 
 def test_calls_list_what_each_side_may_see_with_filters(
@@ -375,7 +375,7 @@ def test_calls_list_what_each_side_may_see_with_filters(
     assert listed(w.dept_a, open="false") == [closed.id]
     assert listed(w.office, briefing_id=w.briefing.id) == [w.call.id]
     assert listed(w.dept_a, briefing_id=only_b.briefing_id) == []
-    assert_problem(w.office.get(CALLS, params={"open": "maybe"}), 422)
+    problem(w.office.get(CALLS, params={"open": "maybe"}), 422)
 
     item = w.dept_a.get(CALLS).json()[0]
     assert set(item) == {
@@ -400,11 +400,11 @@ def test_a_department_reads_only_calls_sent_to_it(world: World, db: Session) -> 
     r = w.dept_a.get(f"{CALLS}/{only_a.id}")
     assert r.status_code == 200, r.text
     assert r.json()["organisation_ids"] == [w.a.id]
-    assert_problem(w.dept_b.get(f"{CALLS}/{only_a.id}"), 404)
+    problem(w.dept_b.get(f"{CALLS}/{only_a.id}"), 404)
     assert w.office.get(f"{CALLS}/{only_a.id}").status_code == 200
-    assert_problem(w.office.get(f"{CALLS}/999999"), 404)
+    problem(w.office.get(f"{CALLS}/999999"), 404)
     # B cannot start content for a call not sent to it either.
-    assert_problem(w.dept_b.post(SUBS, json={"call_id": only_a.id}), 404)
+    problem(w.dept_b.post(SUBS, json={"call_id": only_a.id}), 404)
     assert db.exec(select(Submission).where(Submission.call_id == only_a.id)).all() == []
 
 
@@ -461,7 +461,7 @@ def test_the_anonymous_get_401_problems_everywhere(
     anonymous = sign_in(None)
     for method, url, kw, _who in _routes(world, att_id):
         r = anonymous.send(method, url, **kw)
-        assert_problem(r, 401)
+        problem(r, 401)
         assert r.headers["content-type"] == PROBLEM
     _unchanged(db, world, att_id)
 
@@ -472,7 +472,7 @@ def test_journalists_and_admins_get_403_everywhere(
 ) -> None:
     person = sign_in(role)
     for method, url, kw, _who in _routes(world, att_id):
-        assert_problem(person.send(method, url, **kw), 403)
+        problem(person.send(method, url, **kw), 403)
     _unchanged(db, world, att_id)
 
 
@@ -485,10 +485,10 @@ def test_departments_cannot_manage_calls_and_the_office_cannot_write_content(
     spokesperson = sign_in(Role.SPOKESPERSON)
     for method, url, kw, who in _routes(w, att_id):
         if who == OFFICE:
-            assert_problem(w.dept_a.send(method, url, **kw), 403)
+            problem(w.dept_a.send(method, url, **kw), 403)
         if who == DEPT:
             for person in (w.office, spokesperson):
-                body = assert_problem(person.send(method, url, **kw), 403)
+                body = problem(person.send(method, url, **kw), 403)
                 assert body["detail"]
     _unchanged(db, w, att_id)
 
@@ -500,9 +500,9 @@ def test_changes_without_the_csrf_token_are_refused(world: World, db: Session, a
             continue
         person = w.office if who == OFFICE else w.dept_a
         r = person.client.request(method, url, **kw)
-        assert_problem(r, 403)
+        problem(r, 403)
         r = person.client.request(method, url, headers={"X-CSRF-Token": "x" * 43}, **kw)
-        assert_problem(r, 403)
+        problem(r, 403)
     _unchanged(db, w, att_id)
 
 
@@ -514,22 +514,22 @@ def test_another_department_gets_404_on_every_route_of_a_submission(
     rev = revision(w.dept_a, w.sub.id)
     files_before = stored_files(settings)
 
-    assert_problem(w.dept_b.get(sub), 404)
-    assert_problem(w.dept_b.patch(sub, json={"revision": rev, "title": "Đổi"}), 404)
-    assert_problem(w.dept_b.patch(sub, json={"revision": rev, "submit": True}), 404)
+    problem(w.dept_b.get(sub), 404)
+    problem(w.dept_b.patch(sub, json={"revision": rev, "title": "Đổi"}), 404)
+    problem(w.dept_b.patch(sub, json={"revision": rev, "submit": True}), 404)
     for action in ("withdraw", "reopen", "return", "accept"):
-        assert_problem(w.dept_b.post(f"{sub}/actions/{action}", json={"comment": "x"}), 404)
-    assert_problem(w.dept_b.get(f"{sub}/versions"), 404)
-    assert_problem(upload(w.dept_b, w.sub.id, pdf_part()), 404)
-    assert_problem(w.dept_b.get(f"{sub}/attachments/{att_id}"), 404)
-    assert_problem(w.dept_b.delete(f"{sub}/attachments/{att_id}"), 404)
+        problem(w.dept_b.post(f"{sub}/actions/{action}", json={"comment": "x"}), 404)
+    problem(w.dept_b.get(f"{sub}/versions"), 404)
+    problem(upload(w.dept_b, w.sub.id, pdf_part()), 404)
+    problem(w.dept_b.get(f"{sub}/attachments/{att_id}"), 404)
+    problem(w.dept_b.delete(f"{sub}/attachments/{att_id}"), 404)
     assert w.dept_b.get(SUBS).json() == []
     assert w.dept_b.get(SUBS, params={"call_id": w.call.id}).json() == []
 
     # B's own submission in the URL does not open A's file either.
     mine = w.dept_b.post(SUBS, json={"call_id": w.call.id}).json()
-    assert_problem(w.dept_b.get(f"{SUBS}/{mine['id']}/attachments/{att_id}"), 404)
-    assert_problem(w.dept_b.delete(f"{SUBS}/{mine['id']}/attachments/{att_id}"), 404)
+    problem(w.dept_b.get(f"{SUBS}/{mine['id']}/attachments/{att_id}"), 404)
+    problem(w.dept_b.delete(f"{SUBS}/{mine['id']}/attachments/{att_id}"), 404)
 
     _unchanged_except_b(db, w, att_id)
     assert stored_files(settings) == files_before
@@ -565,8 +565,8 @@ def test_a_department_starts_its_draft_once(world: World, db: Session, sign_in: 
     colleague = sign_in(Role.DEPARTMENT, w.b)
     again = colleague.post(SUBS, json={"call_id": w.call.id})
     assert again.status_code == 201 and again.json()["id"] == body["id"]
-    assert_problem(w.dept_b.post(SUBS, json={"call_id": 999999}), 404)
-    assert_problem(w.dept_b.post(SUBS, json={}), 422)
+    problem(w.dept_b.post(SUBS, json={"call_id": 999999}), 404)
+    problem(w.dept_b.post(SUBS, json={}), 422)
 
 
 def test_submissions_list_what_each_side_may_see_with_filters(world: World, db: Session) -> None:
@@ -587,12 +587,12 @@ def test_submissions_list_what_each_side_may_see_with_filters(world: World, db: 
     assert listed(w.office, status="submitted") == {b_sub.id}
     assert listed(w.dept_a, status="submitted") == set()
     assert listed(w.dept_a, call_id=w.call.id, status="draft") == {w.sub.id}
-    assert_problem(w.office.get(SUBS, params={"status": "lost"}), 422)
+    problem(w.office.get(SUBS, params={"status": "lost"}), 422)
 
     body = w.office.get(f"{SUBS}/{b_sub.id}").json()
     assert body["briefing_id"] == w.briefing.id and body["organisation_id"] == w.b.id
     assert w.dept_a.get(SUBS).json()[0]["briefing_id"] in {w.briefing.id, other.briefing_id}
-    assert_problem(w.office.get(f"{SUBS}/999999"), 404)
+    problem(w.office.get(f"{SUBS}/999999"), 404)
 
 
 def test_a_department_saves_its_draft_with_the_revision_it_read(world: World, db: Session) -> None:
@@ -624,19 +624,19 @@ def test_a_department_saves_its_draft_with_the_revision_it_read(world: World, db
     assert w.dept_a.get(f"{url}/versions").json() == []
 
     # A save from a page read before that one is refused, nothing overwritten.
-    stale = assert_problem(w.dept_a.patch(url, json={"revision": rev, "title": "Cũ"}), 409)
+    stale = problem(w.dept_a.patch(url, json={"revision": rev, "title": "Cũ"}), 409)
     assert stale["detail"]
     db.expire_all()
     stored = db.get(Submission, w.sub.id)
     assert stored is not None and stored.title == "Tiến độ cầu Cửa Lục 3"
 
-    body = assert_problem(
+    body = problem(
         w.dept_a.patch(url, json={"revision": body["revision"], "contact_email": "không"}), 422
     )
     assert set(body["errors"]) == {"contact_email"}
-    body = assert_problem(w.dept_a.patch(url, json={"title": "Không có revision"}), 422)
+    body = problem(w.dept_a.patch(url, json={"title": "Không có revision"}), 422)
     assert "revision" in body["errors"]
-    body = assert_problem(
+    body = problem(
         w.dept_a.patch(url, json={"revision": rev, "qa": [{"answer": "Không có câu hỏi"}]}), 422
     )
     assert any(key.startswith("qa") for key in body["errors"])
@@ -671,13 +671,13 @@ def test_submitting_keeps_a_version_and_marks_it_late_after_the_deadline(
     assert w.office.get(f"{url}/versions").json() == [version]
 
     # Submitted: no more saving until it is returned.
-    assert_problem(w.dept_a.patch(url, json={"revision": body["revision"], "title": "x"}), 409)
+    problem(w.dept_a.patch(url, json={"revision": body["revision"], "title": "x"}), 409)
 
 
 def test_submitting_needs_the_required_fields(world: World, db: Session) -> None:
     w = world
     sub = make_submission(db, w.call, w.b, title="", talking_points="", contact_name="")
-    body = assert_problem(
+    body = problem(
         w.dept_b.patch(
             f"{SUBS}/{sub.id}", json={"revision": revision(w.dept_b, sub.id), "submit": True}
         ),
@@ -698,20 +698,20 @@ def test_the_workflow_through_the_actions(world: World, db: Session) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "withdrawn"
     stale = r.json()["revision"] - 1
-    assert_problem(act(w.dept_a, "reopen", revision=stale), 409)
+    problem(act(w.dept_a, "reopen", revision=stale), 409)
     assert act(w.dept_a, "reopen").json()["status"] == "draft"
 
     rev = revision(w.dept_a, w.sub.id)
     assert w.dept_a.patch(url, json={"revision": rev, "submit": True}).status_code == 200
 
     # The office's steps are not the department's: 409 from the workflow, nothing changes.
-    assert_problem(act(w.dept_a, "accept"), 409)
-    assert_problem(act(w.dept_a, "return", comment="Tự trả lại"), 409)
+    problem(act(w.dept_a, "accept"), 409)
+    problem(act(w.dept_a, "return", comment="Tự trả lại"), 409)
     # ... and the department's are not the office's.
-    assert_problem(act(w.office, "withdraw"), 409)
-    assert_problem(w.office.patch(url, json={"revision": revision(w.office, w.sub.id)}), 403)
+    problem(act(w.office, "withdraw"), 409)
+    problem(w.office.patch(url, json={"revision": revision(w.office, w.sub.id)}), 403)
 
-    body = assert_problem(act(w.office, "return"), 422)
+    body = problem(act(w.office, "return"), 422)
     assert set(body["errors"]) == {"comment"}
     r = act(w.office, "return", comment="Bổ sung số liệu quý III.")
     assert r.status_code == 200, r.text
@@ -727,12 +727,12 @@ def test_the_workflow_through_the_actions(world: World, db: Session) -> None:
 
     # Accepted content is locked.
     rev = r.json()["revision"]
-    locked = assert_problem(w.dept_a.patch(url, json={"revision": rev, "title": "Sửa"}), 409)
+    locked = problem(w.dept_a.patch(url, json={"revision": rev, "title": "Sửa"}), 409)
     assert locked["detail"]
-    assert_problem(act(w.dept_a, "withdraw"), 409)
-    assert_problem(upload(w.dept_a, w.sub.id, pdf_part()), 409)
+    problem(act(w.dept_a, "withdraw"), 409)
+    problem(upload(w.dept_a, w.sub.id, pdf_part()), 409)
 
-    body = assert_problem(act(w.office, "include"), 422)
+    body = problem(act(w.office, "include"), 422)
     assert "action" in body["errors"]
     assert [v["number"] for v in w.office.get(f"{url}/versions").json()] == [1, 2]
     db.expire_all()
@@ -745,12 +745,12 @@ def test_a_closed_call_takes_no_submission_and_no_new_start(world: World, db: Se
     url = f"{SUBS}/{w.sub.id}"
     assert w.office.post(f"{CALLS}/{w.call.id}/close").status_code == 200
     rev = revision(w.dept_a, w.sub.id)
-    body = assert_problem(w.dept_a.patch(url, json={"revision": rev, "submit": True}), 409)
+    body = problem(w.dept_a.patch(url, json={"revision": rev, "submit": True}), 409)
     assert body["detail"]
     # Saving the draft is still possible; sending it is not.
     assert w.dept_a.patch(url, json={"revision": rev, "title": "Bản nháp"}).status_code == 200
     assert w.dept_a.post(f"{url}/actions/withdraw").status_code == 200  # no body needed
-    assert_problem(w.dept_a.post(f"{url}/actions/reopen", json={}), 409)
+    problem(w.dept_a.post(f"{url}/actions/reopen", json={}), 409)
     assert db.exec(select(SubmissionVersion)).all() == []
 
 
@@ -760,10 +760,8 @@ def test_a_cancelled_briefing_takes_no_more_content(world: World, db: Session) -
     w.briefing.status = BriefingStatus.CANCELLED
     db.add(w.briefing)
     db.commit()
-    assert_problem(
-        w.dept_a.patch(f"{SUBS}/{w.sub.id}", json={"revision": rev, "submit": True}), 409
-    )
-    assert_problem(w.dept_b.post(SUBS, json={"call_id": w.call.id}), 409)
+    problem(w.dept_a.patch(f"{SUBS}/{w.sub.id}", json={"revision": rev, "submit": True}), 409)
+    problem(w.dept_b.post(SUBS, json={"call_id": w.call.id}), 409)
 
 
 # --- Attachments --------------------------------------------------------------------------------
@@ -802,7 +800,7 @@ def test_a_department_uploads_a_file_and_downloads_the_same_bytes(
         )
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["content-security-policy"] == "sandbox"
-    assert_problem(w.office.get(f"{SUBS}/{w.sub.id}/attachments/999999"), 404)
+    problem(w.office.get(f"{SUBS}/{w.sub.id}/attachments/999999"), 404)
 
 
 def test_one_request_can_carry_several_files(world: World, db: Session, settings: Settings) -> None:
@@ -828,13 +826,11 @@ def test_an_html_page_named_pdf_is_refused_and_nothing_kept(
     world: World, db: Session, settings: Settings
 ) -> None:
     w = world
-    body = assert_problem(upload(w.dept_a, w.sub.id, pdf_part("bao-cao.pdf", HTML_PAGE)), 415)
+    body = problem(upload(w.dept_a, w.sub.id, pdf_part("bao-cao.pdf", HTML_PAGE)), 415)
     assert "bao-cao.pdf" in body["detail"]
     # With a good file before it: all or nothing.
-    assert_problem(
-        upload(w.dept_a, w.sub.id, pdf_part("tot.pdf"), pdf_part("xau.pdf", HTML_PAGE)), 415
-    )
-    body = assert_problem(
+    problem(upload(w.dept_a, w.sub.id, pdf_part("tot.pdf"), pdf_part("xau.pdf", HTML_PAGE)), 415)
+    body = problem(
         upload(w.dept_a, w.sub.id, ("files", ("trang.html", HTML_PAGE, "text/html"))), 415
     )
     assert attachment_rows(db) == []
@@ -843,9 +839,9 @@ def test_an_html_page_named_pdf_is_refused_and_nothing_kept(
 
 def test_an_upload_without_files_is_422(world: World, db: Session) -> None:
     w = world
-    body = assert_problem(w.dept_a.post(f"{SUBS}/{w.sub.id}/attachments", data={"x": "y"}), 422)
+    body = problem(w.dept_a.post(f"{SUBS}/{w.sub.id}/attachments", data={"x": "y"}), 422)
     assert set(body["errors"]) == {"files"}
-    body = assert_problem(w.dept_a.post(f"{SUBS}/{w.sub.id}/attachments", json={}), 422)
+    body = problem(w.dept_a.post(f"{SUBS}/{w.sub.id}/attachments", json={}), 422)
     assert attachment_rows(db) == []
 
 
@@ -858,7 +854,7 @@ def test_a_file_over_the_cap_is_413_with_the_limit_and_nothing_kept(
     w = world
     assert settings.upload_max_bytes == 2048
     small = b"%PDF-1.4\n" + b"0" * (2048 - 9)  # exactly at the cap: accepted
-    body = assert_problem(
+    body = problem(
         upload(w.dept_a, w.sub.id, pdf_part("nho.pdf", small), pdf_part("lon.pdf", small + b"0")),
         413,
     )
@@ -866,7 +862,7 @@ def test_a_file_over_the_cap_is_413_with_the_limit_and_nothing_kept(
     assert attachment_rows(db) == []
     assert stored_files(settings) == []
 
-    body = assert_problem(
+    body = problem(
         upload(w.dept_a, w.sub.id, *(pdf_part(f"{i}.pdf", small) for i in range(3))), 422
     )
     assert "2" in body["errors"]["files"]
@@ -885,12 +881,12 @@ def test_a_department_removes_a_file_from_its_draft(
     other = w.dept_b.post(SUBS, json={"call_id": w.call.id}).json()
 
     # The office reading B's submission cannot reach A's file through it.
-    assert_problem(w.office.get(f"{SUBS}/{other['id']}/attachments/{att_id}"), 404)
+    problem(w.office.get(f"{SUBS}/{other['id']}/attachments/{att_id}"), 404)
 
     r = w.dept_a.delete(url)
     assert r.status_code == 204 and r.content == b""
     assert w.dept_a.get(f"{SUBS}/{w.sub.id}").json()["attachments"] == []
-    assert_problem(w.dept_a.delete(url), 404)
+    problem(w.dept_a.delete(url), 404)
     [row] = attachment_rows(db)
     assert row.removed_at is not None
     # The stored file stays for the versions that may list it.
@@ -902,6 +898,6 @@ def test_files_cannot_change_once_submitted(world: World, db: Session, att_id: i
     w = world
     rev = revision(w.dept_a, w.sub.id)
     assert w.dept_a.patch(f"{SUBS}/{w.sub.id}", json={"revision": rev, "submit": True}).is_success
-    assert_problem(upload(w.dept_a, w.sub.id, pdf_part()), 409)
-    assert_problem(w.dept_a.delete(f"{SUBS}/{w.sub.id}/attachments/{att_id}"), 409)
+    problem(upload(w.dept_a, w.sub.id, pdf_part()), 409)
+    problem(w.dept_a.delete(f"{SUBS}/{w.sub.id}/attachments/{att_id}"), 409)
     assert [(a.id, a.removed_at) for a in attachment_rows(db)] == [(att_id, None)]

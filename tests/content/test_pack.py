@@ -18,19 +18,17 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.audit.service import Actor
 from app.briefings.models import Briefing
 from app.content import agenda, pack
 from app.content import service as content
 from app.content.models import Attachment, CallRecipient, ContentCall, Submission
-from app.content.states import Action
+from app.content.states import Step
 from app.orgs.models import Organisation, OrgKind, OrgView
 from app.pdf import write_pdf
 from app.storage import path_of
 from app.timeutil import format_datetime, format_time
 from tests.conftest import WebClient, page_text
 from tests.factories import (
-    PASSWORD,
     PNG_1PX,
     make_briefing,
     make_call,
@@ -40,6 +38,7 @@ from tests.factories import (
     make_user,
     pdf_bytes,
 )
+from tests.support import actor_of, signed_in
 
 GRDP = "Tăng trưởng GRDP đạt 11,2%"
 TOURISM = "Đón 19 triệu lượt khách du lịch"
@@ -48,17 +47,6 @@ ANSWER_A = "Nhờ công nghiệp chế biến, chế tạo và đầu tư công 
 QUESTION_B = "Hạ Long có quá tải khách vào mùa hè không?"
 ANSWER_B = "Tỉnh đã điều tiết tàu tham quan vịnh theo khung giờ."
 AGENDA_TITLES = ("Phát biểu khai mạc", "Kết quả du lịch 6 tháng", "Trả lời câu hỏi của phóng viên")
-
-
-def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.email, user.role.value, user.organisation_id, None)
-
-
-def sign_in(web: WebClient, db: Session, role: Role = Role.PRESS_OFFICE, **over: Any) -> User:
-    user = make_user(db, role=role, **over)
-    r = web.login(user.email, PASSWORD)
-    assert r.status_code == 303, r.text
-    return user
 
 
 def english(web: WebClient) -> WebClient:
@@ -119,7 +107,7 @@ def accepted_submission(
     sub = content.save(
         db, actor=dept, submission_id=sub.id or 0, data=data, expected_revision=None, submit=True
     )
-    return content.act(db, actor=actor_of(office), submission_id=sub.id or 0, action=Action.ACCEPT)
+    return content.act(db, actor=actor_of(office), submission_id=sub.id or 0, action=Step.ACCEPT)
 
 
 @pytest.fixture
@@ -280,7 +268,7 @@ def test_pack_data_takes_a_fixed_number_of_queries(db: Session, built: Pack, set
 def test_page_shows_cover_agenda_content_and_files(
     web: WebClient, db: Session, built: Pack, role: Role
 ) -> None:
-    sign_in(english(web), db, role)
+    signed_in(english(web), db, role)
     r = web.get(url(built.briefing))
     assert r.status_code == 200, r.text
     html = r.text
@@ -318,7 +306,7 @@ def test_page_shows_cover_agenda_content_and_files(
 
 
 def test_page_is_in_vietnamese_by_default(web: WebClient, db: Session, built: Pack) -> None:
-    sign_in(web, db)
+    signed_in(web, db, Role.PRESS_OFFICE)
     r = web.get(url(built.briefing))
     assert r.status_code == 200
     assert '<html lang="vi">' in r.text
@@ -344,7 +332,7 @@ def test_script_in_talking_points_is_shown_as_text(
         qa=[{"question": "<script>alert(4)</script>", "answer": "<u>5</u>"}],
         files=[],
     )
-    sign_in(web, db)
+    signed_in(web, db, Role.PRESS_OFFICE)
     briefing = db.get(Briefing, call.briefing_id)
     assert briefing is not None
     html = web.get(url(briefing)).text
@@ -368,7 +356,7 @@ def test_pack_without_accepted_content_still_renders(
         org = make_org(db)
         call = make_call(db, briefing=briefing, orgs=[org])
         make_submission(db, call, org, title="Còn là bản nháp")
-    sign_in(english(web), db)
+    signed_in(english(web), db, Role.PRESS_OFFICE)
     page = web.get(url(briefing))
     assert page.status_code == 200
     text = page_text(page.text)
@@ -386,7 +374,7 @@ def test_pack_without_accepted_content_still_renders(
 
 
 def test_unknown_briefing_is_not_found(web: WebClient, db: Session) -> None:
-    sign_in(web, db)
+    signed_in(web, db, Role.PRESS_OFFICE)
     for suffix in ("", ".pdf", ".zip"):
         assert web.get(f"/office/briefings/999999/pack{suffix}").status_code == 404
 
@@ -397,7 +385,7 @@ def test_unknown_briefing_is_not_found(web: WebClient, db: Session) -> None:
 def test_pdf_has_the_agenda_talking_points_and_questions(
     web: WebClient, db: Session, built: Pack
 ) -> None:
-    sign_in(web, db, Role.SPOKESPERSON)
+    signed_in(web, db, Role.SPOKESPERSON)
     started = time.perf_counter()
     r = web.get(url(built.briefing, ".pdf"))
     elapsed = time.perf_counter() - started
@@ -442,7 +430,7 @@ def test_pdf_fetches_nothing(tmp_path: Any) -> None:
 
 
 def test_zip_has_every_file_under_a_safe_name(web: WebClient, db: Session, built: Pack) -> None:
-    sign_in(web, db)
+    signed_in(web, db, Role.PRESS_OFFICE)
     r = web.get(url(built.briefing, ".zip"))
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/zip"
@@ -474,7 +462,7 @@ def test_zip_lists_a_missing_file_instead_of_failing(
         if a.filename == "bí mật.pdf"
     )
     path_of(settings.upload_dir, gone.stored_name).unlink()
-    sign_in(english(web), db)
+    signed_in(english(web), db, Role.PRESS_OFFICE)
     r = web.get(url(built.briefing, ".zip"))
     assert r.status_code == 200
     with zipfile.ZipFile(io.BytesIO(r.content)) as zf:
@@ -544,7 +532,7 @@ def test_others_are_refused(new_web: Any, db: Session, built: Pack, role: Role) 
     web = new_web()
     # A department that sent content to this very briefing is refused all the same.
     over = {"org": built.orgs["a"]} if role == Role.DEPARTMENT else {}
-    sign_in(web, db, role, **over)
+    signed_in(web, db, role, **over)
     for suffix in URLS:
         r = web.get(url(built.briefing, suffix))
         assert r.status_code == 403, (role, suffix)

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.briefings import service as briefings
@@ -42,15 +42,14 @@ from app.orgs.models import Organisation
 from app.timeutil import LOCAL_TZ, local_today, to_local
 from tests.conftest import WebClient, make_settings, page_text
 from tests.factories import (
-    PASSWORD,
     PNG_1PX,
     make_briefing,
     make_call,
     make_org,
     make_submission,
-    make_user,
     pdf_bytes,
 )
+from tests.support import signed_in
 
 S = SubmissionStatus
 ACTOR = Actor.system("test")
@@ -71,22 +70,15 @@ NewWeb = Callable[[], WebClient]
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def sign_in(web: WebClient, db: Session, role: Role = Role.PRESS_OFFICE, **over: Any) -> User:
-    user = make_user(db, role=role, **over)
-    r = web.login(user.email, PASSWORD)
-    assert r.status_code == 303, r.text
-    return user
-
-
 def browser(new_web: NewWeb, db: Session, role: Role, **over: Any) -> WebClient:
     web = new_web()
-    sign_in(web, db, role, **over)
+    signed_in(web, db, role, **over)
     return web
 
 
 @pytest.fixture
 def office(web: WebClient, db: Session) -> WebClient:
-    sign_in(web, db, Role.PRESS_OFFICE)
+    signed_in(web, db, Role.PRESS_OFFICE)
     return web
 
 
@@ -268,7 +260,7 @@ def small(small_app: Any) -> Iterator[Small]:
         call = make_call(session, orgs=[org])
         sub = make_submission(session, call, org)
         web = WebClient(client)
-        sign_in(web, session, Role.DEPARTMENT, org=org)
+        signed_in(web, session, Role.DEPARTMENT, org=org)
         yield Small(session, small_app.state.settings, web, sub)
 
 

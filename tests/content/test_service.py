@@ -37,7 +37,7 @@ from app.content.models import (
     SubmissionVersion,
 )
 from app.content.service import CallInput, SubmissionInput
-from app.content.states import Action
+from app.content.states import Step
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.holidays.service import work_calendar
 from app.orgs.models import Organisation, OrgKind
@@ -514,9 +514,7 @@ def test_full_workflow_from_draft_to_the_agenda_and_back(db: Session, w: World) 
     assert row.late is False
 
     with pytest.raises(ValidationFailed) as exc:
-        service.act(
-            db, actor=w.office, submission_id=sub.id or 0, action=Action.RETURN, comment="  "
-        )
+        service.act(db, actor=w.office, submission_id=sub.id or 0, action=Step.RETURN, comment="  ")
     assert "comment" in exc.value.errors
     assert stored(db, sub.id).status == S.SUBMITTED
 
@@ -524,7 +522,7 @@ def test_full_workflow_from_draft_to_the_agenda_and_back(db: Session, w: World) 
         db,
         actor=w.office,
         submission_id=sub.id or 0,
-        action=Action.RETURN,
+        action=Step.RETURN,
         comment=" Bổ sung số liệu quý II. ",
     )
     row = stored(db, sub.id)
@@ -545,7 +543,7 @@ def test_full_workflow_from_draft_to_the_agenda_and_back(db: Session, w: World) 
     submit(db, w.dept_a, sub, key_figures="30%; quý II: 28%")
     assert stored(db, sub.id).versions == 2
 
-    service.act(db, actor=w.spokesperson, submission_id=sub.id or 0, action=Action.ACCEPT)
+    service.act(db, actor=w.spokesperson, submission_id=sub.id or 0, action=Step.ACCEPT)
     assert stored(db, sub.id).status == S.ACCEPTED
 
     item = agenda.add(db, actor=w.office, briefing_id=w.briefing.id or 0, submission_id=sub.id)
@@ -583,7 +581,7 @@ def test_accepted_content_is_locked_for_the_department(
             expected_revision=None,
         )
     assert "locked" in exc.value.detail.render("en")  # type: ignore[union-attr]
-    for action in (Action.WITHDRAW, Action.REOPEN):
+    for action in (Step.WITHDRAW, Step.REOPEN):
         with pytest.raises(Conflict):
             service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=action)
     with pytest.raises(Conflict):
@@ -597,7 +595,7 @@ def test_accepted_content_is_locked_for_the_department(
 
 def test_department_cannot_accept_or_return_its_own_content(db: Session, w: World) -> None:
     sub = make_submission(db, w.call, w.org_a, status=S.SUBMITTED)
-    for action in (Action.ACCEPT, Action.RETURN):
+    for action in (Step.ACCEPT, Step.RETURN):
         with pytest.raises(Conflict):
             service.act(
                 db, actor=w.dept_a, submission_id=sub.id or 0, action=action, comment="Tự duyệt"
@@ -635,9 +633,9 @@ def test_the_office_cannot_change_a_departments_files(db: Session, w: World) -> 
     assert files_in(w.upload_dir) == [att.stored_name]
 
 
-@pytest.mark.parametrize("action", [Action.SAVE, Action.SUBMIT, Action.INCLUDE, Action.EXCLUDE])
+@pytest.mark.parametrize("action", [Step.SAVE, Step.SUBMIT, Step.INCLUDE, Step.EXCLUDE])
 def test_saving_and_agenda_steps_are_not_taken_through_act(
-    db: Session, w: World, action: Action
+    db: Session, w: World, action: Step
 ) -> None:
     sub = make_submission(db, w.call, w.org_a, status=S.ACCEPTED)
     with pytest.raises(NotFound):
@@ -649,7 +647,7 @@ def test_a_return_comment_over_4000_characters_is_refused(db: Session, w: World)
     sub = make_submission(db, w.call, w.org_a, status=S.SUBMITTED)
     with pytest.raises(ValidationFailed):
         service.act(
-            db, actor=w.office, submission_id=sub.id or 0, action=Action.RETURN, comment="x" * 4001
+            db, actor=w.office, submission_id=sub.id or 0, action=Step.RETURN, comment="x" * 4001
         )
     db.rollback()
     row = stored(db, sub.id)
@@ -662,7 +660,7 @@ def test_department_withdraws_before_acceptance_and_starts_again(
     db: Session, w: World, start: SubmissionStatus
 ) -> None:
     sub = make_submission(db, w.call, w.org_a, status=start)
-    service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Action.WITHDRAW)
+    service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Step.WITHDRAW)
     assert stored(db, sub.id).status == S.WITHDRAWN
 
     with pytest.raises(Conflict) as exc:
@@ -670,7 +668,7 @@ def test_department_withdraws_before_acceptance_and_starts_again(
     assert "withdrawn" in exc.value.detail.render("en")  # type: ignore[union-attr]
     db.rollback()
 
-    service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Action.REOPEN)
+    service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Step.REOPEN)
     assert stored(db, sub.id).status == S.DRAFT
     submit(db, w.dept_a, sub)
     assert stored(db, sub.id).status == S.SUBMITTED
@@ -679,7 +677,7 @@ def test_department_withdraws_before_acceptance_and_starts_again(
 def test_office_cannot_withdraw_a_departments_content(db: Session, w: World) -> None:
     sub = make_submission(db, w.call, w.org_a, status=S.SUBMITTED)
     with pytest.raises(Conflict):
-        service.act(db, actor=w.office, submission_id=sub.id or 0, action=Action.WITHDRAW)
+        service.act(db, actor=w.office, submission_id=sub.id or 0, action=Step.WITHDRAW)
     assert stored(db, sub.id).status == S.SUBMITTED
 
 
@@ -718,7 +716,7 @@ def test_content_first_sent_on_time_stays_on_time_after_a_late_return(
     db.add(w.call)
     db.commit()
     service.act(
-        db, actor=w.office, submission_id=sub.id or 0, action=Action.RETURN, comment="Sửa số liệu"
+        db, actor=w.office, submission_id=sub.id or 0, action=Step.RETURN, comment="Sửa số liệu"
     )
     submit(db, w.dept_a, sub)
 
@@ -748,7 +746,7 @@ def test_withdrawn_content_cannot_be_reopened_on_a_closed_call(db: Session, w: W
     sub = make_submission(db, w.call, w.org_a, status=S.WITHDRAWN)
     service.set_call_status(db, actor=w.office, call_id=w.call.id or 0, status=CallStatus.CLOSED)
     with pytest.raises(Conflict):
-        service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Action.REOPEN)
+        service.act(db, actor=w.dept_a, submission_id=sub.id or 0, action=Step.REOPEN)
     db.rollback()
     assert stored(db, sub.id).status == S.WITHDRAWN
     assert audit_rows(db, "submission.reopen") == []
@@ -772,7 +770,7 @@ def test_content_is_no_longer_taken_once_the_briefing_is_held_or_cancelled(
     assert "no longer takes content" in exc.value.detail.render("en")  # type: ignore[union-attr]
     db.rollback()
     with pytest.raises(Conflict):
-        service.act(db, actor=w.dept_b, submission_id=withdrawn.id or 0, action=Action.REOPEN)
+        service.act(db, actor=w.dept_b, submission_id=withdrawn.id or 0, action=Step.REOPEN)
     db.rollback()
     with pytest.raises(Conflict):
         service.start_submission(db, actor=dept_c, call_id=w.call.id or 0)
@@ -794,7 +792,7 @@ def test_each_submission_is_kept_as_a_numbered_version_with_its_files(
     [pdf] = upload(db, w, w.dept_a, sub, ("de-cuong.pdf", pdf_bytes()))
     submit(db, w.dept_a, sub, title="Phiên bản một")
     service.act(
-        db, actor=w.office, submission_id=sub.id or 0, action=Action.RETURN, comment="Thêm ảnh"
+        db, actor=w.office, submission_id=sub.id or 0, action=Step.RETURN, comment="Thêm ảnh"
     )
 
     # The department works on its copy: the kept version does not move.
@@ -894,7 +892,7 @@ def test_an_action_from_an_outdated_page_is_refused(db: Session, w: World) -> No
         db,
         actor=w.office,
         submission_id=sub.id or 0,
-        action=Action.RETURN,
+        action=Step.RETURN,
         comment="Sửa lại",
         expected_revision=seen,
     )
@@ -903,7 +901,7 @@ def test_an_action_from_an_outdated_page_is_refused(db: Session, w: World) -> No
             db,
             actor=w.dept_a,
             submission_id=sub.id or 0,
-            action=Action.WITHDRAW,
+            action=Step.WITHDRAW,
             expected_revision=seen,
         )
     db.rollback()
@@ -943,7 +941,7 @@ def _other_org_operations(
             submit=True,
         ),
         "withdraw": lambda: service.act(
-            db, actor=w.dept_b, submission_id=sid, action=Action.WITHDRAW
+            db, actor=w.dept_b, submission_id=sid, action=Step.WITHDRAW
         ),
         "add_attachments": lambda: upload(db, w, w.dept_b, sub, ("la.pdf", pdf_bytes("lạ"))),
         "remove_attachment": lambda: service.remove_attachment(
@@ -1057,7 +1055,7 @@ def test_every_change_is_recorded_with_who_did_it(db: Session, w: World) -> None
         db, actor=w.dept_a, submission_id=sub.id or 0, attachment_id=att.id or 0
     )
     submit(db, w.dept_a, sub)
-    service.act(db, actor=w.office, submission_id=sub.id or 0, action=Action.ACCEPT)
+    service.act(db, actor=w.office, submission_id=sub.id or 0, action=Step.ACCEPT)
 
     rows = [e for e in audit_rows(db) if e.object_type in ("submission", "attachment")]
     assert [(e.action, e.object_type, e.object_id) for e in rows] == [
@@ -1076,6 +1074,47 @@ def test_every_change_is_recorded_with_who_did_it(db: Session, w: World) -> None
         )
         assert e.client_address == ADDRESS
     assert (office_row.actor_user_id, office_row.actor_role) == (w.office.user_id, "press_office")
+
+
+@pytest.mark.parametrize(
+    ("status", "step", "who"),
+    [
+        (S.DRAFT, Step.ACCEPT, "office"),  # nothing has been sent yet
+        (S.SUBMITTED, Step.REOPEN, "dept_a"),  # only a withdrawn submission starts again
+        (S.ACCEPTED, Step.WITHDRAW, "dept_a"),  # accepted content is locked
+        (S.SUBMITTED, Step.WITHDRAW, "office"),  # the department's step, not the office's
+        (S.SUBMITTED, Step.RETURN, "dept_a"),  # the office's step, not the department's
+    ],
+)
+def test_take_step_refuses_a_step_not_allowed_now_or_not_for_this_side(
+    db: Session, w: World, status: SubmissionStatus, step: Step, who: str
+) -> None:
+    sub = make_submission(db, w.call, w.org_a, status=status)
+    events_before = len(audit_rows(db))
+    with pytest.raises(Conflict) as refused:
+        service.take_step(
+            db,
+            actor=getattr(w, who),
+            id=sub.id or 0,
+            step=step,
+            data=service.StepInput(comment="Sửa lại số liệu"),
+        )
+    assert refused.value.status == 409
+    stored_sub = stored(db, sub.id)
+    assert (stored_sub.status, stored_sub.revision) == (status, sub.revision)
+    assert len(audit_rows(db)) == events_before
+
+
+@pytest.mark.parametrize("step", [Step.SAVE, Step.SUBMIT, Step.INCLUDE, Step.EXCLUDE])
+def test_take_step_leaves_the_forms_and_the_agendas_steps_to_them(
+    db: Session, w: World, step: Step
+) -> None:
+    """Saving and submitting need the working copy; including and excluding are the agenda's."""
+    sub = make_submission(db, w.call, w.org_a)
+    actor = w.office if step in (Step.INCLUDE, Step.EXCLUDE) else w.dept_a
+    with pytest.raises(NotFound):
+        service.take_step(db, actor=actor, id=sub.id or 0, step=step)
+    assert stored(db, sub.id).status == S.DRAFT
 
 
 class AuditDown(Exception):
@@ -1126,7 +1165,7 @@ def test_a_change_whose_audit_row_fails_is_not_saved_either(
         ),
         "submit": lambda: submit(db, w.dept_a, draft),
         "accept": lambda: service.act(
-            db, actor=w.office, submission_id=sent.id or 0, action=Action.ACCEPT
+            db, actor=w.office, submission_id=sent.id or 0, action=Step.ACCEPT
         ),
         "upload": lambda: upload(db, w, w.dept_a, draft, ("a.pdf", pdf_bytes())),
         "agenda": lambda: agenda.add(
@@ -1242,7 +1281,7 @@ def test_board_follows_a_submission_through_the_workflow(db: Session, w: World) 
     assert state_of_a() == "draft"
     submit(db, w.dept_a, sub)
     assert state_of_a() == "submitted"
-    service.act(db, actor=w.office, submission_id=sub.id or 0, action=Action.ACCEPT)
+    service.act(db, actor=w.office, submission_id=sub.id or 0, action=Step.ACCEPT)
     assert state_of_a() == "accepted"
     agenda.add(db, actor=w.office, briefing_id=w.briefing.id or 0, submission_id=sub.id)
     assert state_of_a() == "included"

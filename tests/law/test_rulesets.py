@@ -94,3 +94,11 @@ def test_a_successor_closes_the_last_set_and_takes_over(tmp_path: Path) -> None:
     path.write_text(closed + "\n" + successor, "utf-8")
     assert rulesets.ruleset_on(date(2030, 12, 31), path).code == "decree244-2026"
     assert rulesets.ruleset_on(date(2031, 1, 1), path).code == "successor-2031"
+
+
+def test_the_report_for_2026_is_the_decree_244_one_and_2025_the_calendar_year() -> None:
+    assert rulesets.report_ruleset(2026).code == "decree244-2026"
+    assert rulesets.report_ruleset(2025).code == "decree09-2017"
+    assert [f.number for f in rulesets.report_ruleset(2026).report_figures] == [1, 2, 3, 4, 5, 6]
+    with pytest.raises(NoRuleSet):
+        rulesets.report_ruleset(2016)

@@ -27,10 +27,10 @@ from app.briefings.models import (
     TransitionRequest,
 )
 from app.briefings.recurrence import RuleForm
-from app.briefings.states import Action
+from app.briefings.states import Step
+from app.briefings.web.common import horizon
 from app.db import SessionDep
 from app.error_pages import api_locale
-from app.errors import NotFound
 from app.timeutil import local_today, to_local
 
 router = APIRouter(prefix="/api/v1")
@@ -44,10 +44,6 @@ def _sees_all(identity: Identity) -> bool:
     """The office reads planned briefings too (as on the office pages)."""
     user = identity.user
     return user is not None and OFFICE.permits(user) and not user.must_change_password
-
-
-def _horizon(request: Request) -> int:
-    return int(request.app.state.settings.briefing_horizon_months)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -245,7 +241,7 @@ def update_briefing(
             briefing_id=briefing_id,
             data=_following_input(session, briefing, body),
             expected_sequence=body.sequence,
-            horizon_months=_horizon(request),
+            horizon_months=horizon(request),
         )
         return _series_out(request, session, series)
     updated = service.update(
@@ -270,21 +266,17 @@ def transition_briefing(
 ) -> BriefingPublic:
     """Announce, postpone (new local day and times, public reason), cancel, hold, or publish the
     record. An action the status does not allow is 409."""
-    data = service.TransitionInput(
-        action=Action(body.action),
+    data = service.StepInput(
         reason=body.reason,
         new_day=body.new_day,
         new_start=body.new_start,
         new_end=body.new_end,
         record_summary=body.record_summary,
         record_url=body.record_url,
-    )
-    briefing = service.transition(
-        session,
-        actor=identity.actor,
-        briefing_id=briefing_id,
-        data=data,
         expected_sequence=body.sequence,
+    )
+    briefing = service.take_step(
+        session, actor=identity.actor, id=briefing_id, step=Step(body.action), data=data
     )
     return _briefing_out(request, session, briefing)
 
@@ -320,10 +312,7 @@ def create_series(
     request: Request, body: SeriesCreate, identity: OfficeOnly, session: SessionDep
 ) -> SeriesDetail:
     """A recurring briefing; its occurrences are generated up to the horizon."""
-    try:
-        kind = service.get_kind(session, body.kind_id)
-    except NotFound:  # the service names the field
-        kind = None
+    kind = service.find_kind(session, body.kind_id)  # if missing, the service names the field
     fields = body.model_dump(exclude={"rrule", "pattern", *RULE_DETAILS})
     if kind and body.duration_minutes is None:
         fields["duration_minutes"] = kind.duration_minutes
@@ -331,7 +320,7 @@ def create_series(
         fields["content_days_before"] = kind.content_days_before if kind else 3
     data = service.SeriesInput(**fields, rule=_rule(body, None))
     series, _result = service.create_series(
-        session, actor=identity.actor, data=data, horizon_months=_horizon(request)
+        session, actor=identity.actor, data=data, horizon_months=horizon(request)
     )
     return _series_out(request, session, series)
 
@@ -373,6 +362,6 @@ def update_series(
         series_id=series_id,
         data=data,
         expected_sequence=body.sequence,
-        horizon_months=_horizon(request),
+        horizon_months=horizon(request),
     )
     return _series_out(request, session, series)

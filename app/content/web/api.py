@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import AwareDatetime
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -31,16 +31,15 @@ from app.content.models import (
     AttachmentPublic,
     CallPublic,
     CallStatus,
-    ContentCall,
     QAPair,
     Submission,
     SubmissionPublic,
     SubmissionStatus,
 )
-from app.content.states import Action
+from app.content.states import Step
 from app.db import SessionDep
 from app.error_pages import api_locale
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.storage import download_headers
 from app.timeutil import to_local
 
@@ -133,15 +132,6 @@ def _call_out(request: Request, row: service.CallRow) -> CallPublic:
     )
 
 
-def _call_row(session: Session, call: ContentCall) -> service.CallRow:
-    assert call.id is not None
-    return service.CallRow(
-        call,
-        briefings.get(session, call.briefing_id),
-        organisation_ids=service.recipients(session, call.id),
-    )
-
-
 def _attachment_url(request: Request, submission_id: int, attachment_id: int) -> str:
     return str(
         request.url_for(
@@ -166,13 +156,7 @@ def _submissions_out(
 ) -> list[SubmissionPublic]:
     ids = [s.id for s in subs if s.id is not None]
     files = service.attachments(session, ids)
-    call_ids = {s.call_id for s in subs}
-    briefing_of: dict[int, int] = {}
-    if call_ids:
-        rows = session.exec(
-            select(ContentCall.id, ContentCall.briefing_id).where(col(ContentCall.id).in_(call_ids))
-        )
-        briefing_of = {call_id: briefing_id for call_id, briefing_id in rows if call_id}
+    briefing_of = service.briefing_ids(session, {s.call_id for s in subs})
     return [
         SubmissionPublic.model_validate(
             {
@@ -249,7 +233,7 @@ def get_call(
     request: Request, call_id: int, identity: StaffOnly, session: SessionDep
 ) -> CallPublic:
     call = service.get_call(session, call_id, actor=identity.actor)
-    return _call_out(request, _call_row(session, call))
+    return _call_out(request, service.call_row(session, call))
 
 
 @router.post(CALLS, response_model=CallPublic, status_code=201, tags=TAGS)
@@ -269,7 +253,7 @@ def create_call(
         )
     except ValidationFailed as exc:
         raise _renamed(exc, DEADLINE_FIELDS) from exc
-    return _call_out(request, _call_row(session, call))
+    return _call_out(request, service.call_row(session, call))
 
 
 @router.patch(CALLS + "/{call_id}", response_model=CallPublic, tags=TAGS)
@@ -278,7 +262,7 @@ def update_call(
 ) -> CallPublic:
     """Change who is asked, the deadline or the note. An organisation that has started its
     content cannot be taken off (422)."""
-    row = _call_row(session, service.get_call(session, call_id, actor=identity.actor))
+    row = service.call_row(session, service.get_call(session, call_id, actor=identity.actor))
     sent = body.model_fields_set
     organisation_ids = row.organisation_ids
     if "organisation_ids" in sent:
@@ -298,14 +282,14 @@ def update_call(
         call = service.update_call(session, actor=identity.actor, call_id=call_id, data=data)
     except ValidationFailed as exc:
         raise _renamed(exc, DEADLINE_FIELDS) from exc
-    return _call_out(request, _call_row(session, call))
+    return _call_out(request, service.call_row(session, call))
 
 
 def _set_status(
     request: Request, session: Session, identity: Identity, call_id: int, status: CallStatus
 ) -> CallPublic:
     call = service.set_call_status(session, actor=identity.actor, call_id=call_id, status=status)
-    return _call_out(request, _call_row(session, call))
+    return _call_out(request, service.call_row(session, call))
 
 
 @router.post(CALLS + "/{call_id}/close", response_model=CallPublic, tags=TAGS)
@@ -379,13 +363,12 @@ def save_submission(
             setattr(current, name, value)
     if body.qa is not None:
         current.qa = [pair.model_dump() for pair in body.qa]
-    saved = service.save(
+    saved = service.take_step(
         session,
         actor=identity.actor,
-        submission_id=submission_id,
-        data=current,
-        expected_revision=body.revision,
-        submit=body.submit,
+        id=submission_id,
+        step=Step.SUBMIT if body.submit else Step.SAVE,
+        data=service.StepInput(content=current, expected_revision=body.revision),
     )
     return _submission_out(request, session, saved)
 
@@ -404,13 +387,12 @@ def act_on_submission(
     """withdraw, reopen (the department); return with a comment, accept (the office). A step
     the status or the caller's side does not allow is 409. The body may be left out."""
     body = body or ActionRequest()
-    sub = service.act(
+    sub = service.take_step(
         session,
         actor=identity.actor,
-        submission_id=submission_id,
-        action=Action(action),
-        comment=body.comment,
-        expected_revision=body.revision,
+        id=submission_id,
+        step=Step(action),
+        data=service.StepInput(comment=body.comment, expected_revision=body.revision),
     )
     return _submission_out(request, session, sub)
 
@@ -494,9 +476,8 @@ def download_attachment(
         attachment_id,
         actor=identity.actor,
         directory=request.app.state.settings.upload_dir,
+        submission_id=submission_id,
     )
-    if att.submission_id != submission_id:
-        raise NotFound()
     return FileResponse(path, media_type=att.content_type, headers=download_headers(att.filename))
 
 
