@@ -153,8 +153,7 @@ class RuleSet:
 
 def _cited(items: list[dict[str, Any]]) -> dict[str, Cited]:
     return {
-        item["code"]: Cited(**{**item, "figures": tuple(item.get("figures", ()))})
-        for item in items
+        item["code"]: Cited(**{**item, "figures": tuple(item.get("figures", ()))}) for item in items
     }
 
 
