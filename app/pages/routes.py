@@ -16,7 +16,7 @@ from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User
 from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
-from app.briefings.routes import compliance_warnings
+from app.briefings.web.compliance import compliance_warnings
 from app.content import service as content
 from app.content.models import SUBMISSION_STATUS_LABELS
 from app.cookies import queue_cookie, settings_cookie
