@@ -1,5 +1,8 @@
 """Compliance at a glance: briefings held and scheduled per month, quarter and week against a
-rule set (the law's minimum and the provincial plan), read from data/compliance.toml."""
+rule set (the law's minimum and the provincial plan), read from data/compliance.toml.
+
+Each rule set belongs to a legal rule set (`app/law`) and applies on its dates; a `Schedule` says
+which set applies on which day, so that a period is counted under the law of its own dates."""
 
 from __future__ import annotations
 
@@ -13,6 +16,9 @@ from pathlib import Path
 from app.briefings.models import BriefingStatus
 from app.briefings.states import HAPPENED, SCHEDULED
 from app.i18n import N_
+from app.law.rulesets import parts as law_parts
+from app.law.rulesets import ruleset_on
+from app.timeutil import local_today
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "compliance.toml"
 
@@ -56,6 +62,8 @@ class Rule:
 @dataclass(frozen=True)
 class RuleSet:
     code: str
+    law: str  # the legal rule set (app/law) whose dates it applies on
+    variant: str  # "province" (law and plan) or "law" (legal minimum only)
     name_vi: str
     name_en: str
     rules: tuple[Rule, ...]
@@ -66,7 +74,7 @@ class RuleSet:
 
 @lru_cache(maxsize=4)
 def rule_sets(path: Path = RULES_FILE) -> tuple[str, dict[str, RuleSet]]:
-    """The default code and every rule set in the data file."""
+    """The default variant and every rule set in the data file."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     sets = {}
     for rs in data["ruleset"]:
@@ -84,13 +92,54 @@ def rule_sets(path: Path = RULES_FILE) -> tuple[str, dict[str, RuleSet]]:
             )
             for r in rs["rule"]
         )
-        sets[rs["code"]] = RuleSet(rs["code"], rs["name_vi"], rs["name_en"], rules)
-    return data["default"], sets
+        sets[rs["code"]] = RuleSet(
+            rs["code"], rs["law"], rs["variant"], rs["name_vi"], rs["name_en"], rules
+        )
+    return data["default_variant"], sets
 
 
-def rule_set(code: str | None = None) -> RuleSet:
+@dataclass(frozen=True)
+class Schedule:
+    """Which rule set applies on which day: for each legal rule set, its set of one variant."""
+
+    variant: str
+
+    def on(self, day: date) -> RuleSet:
+        """The set in force on `day` (NoRuleSet before the first legal rule set)."""
+        law = ruleset_on(day).code
+        _default, sets = rule_sets()
+        for rs in sets.values():
+            if rs.law == law and rs.variant == self.variant:
+                return rs
+        raise LookupError(f"no compliance rule set of variant {self.variant!r} for {law}")
+
+    def parts(self, first: date, last: date) -> list[tuple[RuleSet, date, date]]:
+        """[first, last] cut where the law changes, each part with its set."""
+        return [(self.on(p.first), p.first, p.last) for p in law_parts(first, last)]
+
+    def rows(self, first: date, last: date) -> list[Rule]:
+        """Every rule that applies somewhere in [first, last], once per code, in the order of the
+        sets (the wording of the latest set)."""
+        found: dict[str, Rule] = {}
+        for rs, _first, _last in self.parts(first, last):
+            for rule in rs.rules:
+                found[rule.code] = rule
+        return list(found.values())
+
+
+def schedule(choice: str | None = None) -> Schedule:
+    """The schedule of the configured variant: COMPLIANCE_RULESET may name a variant ("province",
+    "law") or a set's code (its variant is used); empty: the default."""
     default, sets = rule_sets()
-    return sets.get(code or default) or sets[default]
+    if choice in sets:
+        return Schedule(sets[choice].variant)
+    variants = {rs.variant for rs in sets.values()}
+    return Schedule(choice if choice in variants else default)
+
+
+def rule_set(code: str | None = None, on: date | None = None) -> RuleSet:
+    """The set in force on `on` (default today) for the configured choice."""
+    return schedule(code).on(on or local_today())
 
 
 @dataclass(frozen=True)
@@ -174,21 +223,28 @@ def evaluate(rule: Rule, period: Period, facts: list[Fact], today: date) -> Resu
     )
 
 
-def table(rules: RuleSet, facts: list[Fact], year: int, today: date) -> dict[str, list[Result]]:
-    """Every rule of the set over the periods of `year` (week and month rules by month)."""
+def table(plan: Schedule, facts: list[Fact], year: int, today: date) -> dict[str, list[Result]]:
+    """Every rule over the periods of `year` (week and month rules by month), each period under
+    the set in force on its first day: a rule shows only the periods its set governs, with its
+    own citation."""
     out: dict[str, list[Result]] = {}
-    for rule in rules.rules:
+    for rule in plan.rows(date(year, 1, 1), date(year, 12, 31)):
         periods = quarters(year) if rule.period == "quarter" else months(year)
-        out[rule.code] = [evaluate(rule, p, facts, today) for p in periods]
+        results = []
+        for period in periods:
+            governing = {r.code: r for r in plan.on(period.start).rules}.get(rule.code)
+            if governing is not None:
+                results.append(evaluate(governing, period, facts, today))
+        out[rule.code] = results
     return out
 
 
-def warnings(rules: RuleSet, facts: list[Fact], today: date, ahead_days: int = 45) -> list[Result]:
+def warnings(plan: Schedule, facts: list[Fact], today: date, ahead_days: int = 45) -> list[Result]:
     """Periods from today to `ahead_days` ahead that nothing scheduled will satisfy."""
     horizon = today + timedelta(days=ahead_days)
     out: list[Result] = []
     for year in sorted({today.year, horizon.year}):
-        for results in table(rules, facts, year, today).values():
+        for results in table(plan, facts, year, today).values():
             out.extend(
                 r
                 for r in results

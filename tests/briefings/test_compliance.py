@@ -4,23 +4,64 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.briefings.compliance import Fact, State, months, quarters, rule_set, table, warnings
+from app.briefings.compliance import (
+    Fact,
+    State,
+    months,
+    quarters,
+    rule_set,
+    schedule,
+    table,
+    warnings,
+)
 from app.briefings.models import BriefingStatus as S
 
 TODAY = date(2027, 5, 15)
 
 
 def results(facts: list[Fact], code: str) -> dict[str, tuple[int, int, int, State]]:
-    out = table(rule_set(), facts, 2027, TODAY)[code]
+    out = table(schedule(), facts, 2027, TODAY)[code]
     return {r.period.label: (r.held, r.scheduled, r.required, r.state) for r in out}
 
 
-def test_default_rule_set_cites_the_decree() -> None:
-    rules = rule_set()
-    law = next(r for r in rules.rules if r.source == "law")
-    assert "09/2017/NĐ-CP" in law.citation_vi and "Điều 5" in law.citation_vi
-    assert (law.period, law.minimum) == ("quarter", 1)
-    assert {r.period for r in rules.rules} == {"quarter", "month", "week"}
+def test_each_rule_set_cites_the_decree_of_its_dates() -> None:
+    before, after = rule_set(on=date(2026, 6, 30)), rule_set(on=date(2026, 7, 1))
+    old = next(r for r in before.rules if r.source == "law")
+    new = next(r for r in after.rules if r.source == "law")
+    assert "09/2017/NĐ-CP" in old.citation_vi and "Điều 5" in old.citation_vi
+    assert "244/2026/NĐ-CP" in new.citation_vi and "khoản 2 Điều 6" in new.citation_vi
+    assert (new.period, new.minimum) == ("quarter", 1)
+    assert {r.period for r in after.rules} == {"quarter", "month", "week"}
+
+
+def test_a_year_spanning_1_july_2026_counts_each_part_under_its_rule_set() -> None:
+    facts = [
+        Fact("regular_conference", date(2026, 5, 28), S.HELD),
+        Fact("thematic_conference", date(2026, 8, 13), S.HELD),
+    ]
+    plan = schedule()
+    assert [
+        (rs.code, first, last)
+        for rs, first, last in plan.parts(date(2026, 1, 1), date(2026, 12, 31))
+    ] == [
+        ("decree09-2017-qn", date(2026, 1, 1), date(2026, 6, 30)),
+        ("decree244-2026-qn", date(2026, 7, 1), date(2026, 12, 31)),
+    ]
+    quarterly = table(plan, facts, 2026, date(2026, 12, 4))["law_quarterly_press_conference"]
+    assert [r.period.label for r in quarterly] == ["Q1/2026", "Q2/2026", "Q3/2026", "Q4/2026"]
+    assert [r.state for r in quarterly[1:3]] == [State.MET, State.MET]
+    assert ["244/2026" in r.rule.citation_vi for r in quarterly] == [False, False, True, True]
+
+
+def test_the_setting_picks_a_variant_never_the_law() -> None:
+    legal_only = schedule("decree09-2017")  # a set's code: its variant, on every date
+    assert legal_only.on(date(2026, 6, 30)).code == "decree09-2017"
+    assert legal_only.on(date(2026, 7, 1)).code == "decree244-2026"
+    assert [r.code for r in legal_only.on(date(2026, 7, 1)).rules] == [
+        "law_quarterly_press_conference"
+    ]
+    assert schedule("law").on(date(2027, 1, 1)).code == "decree244-2026"
+    assert schedule("").on(date(2027, 1, 1)).code == "decree244-2026-qn"
 
 
 def test_legal_minimum_counts_any_press_conference_per_quarter() -> None:
@@ -77,7 +118,7 @@ def test_warnings_name_the_periods_with_nothing_scheduled_soon() -> None:
         Fact("regular_conference", date(2027, 5, 27), S.ANNOUNCED),
         Fact("thematic_conference", date(2027, 4, 2), S.HELD),
     ]
-    found = {(w.rule.code, w.period.label) for w in warnings(rule_set(), facts, TODAY)}
+    found = {(w.rule.code, w.period.label) for w in warnings(schedule(), facts, TODAY)}
     assert ("plan_monthly_press_conference", "06/2027") in found
     assert ("plan_monthly_press_conference", "05/2027") not in found
     assert not any(

@@ -1172,10 +1172,11 @@ GIAO_BAN = "Hội nghị giao ban báo chí hằng tháng (kế hoạch của t�
 WEEKLY = "Hội nghị thông tin báo chí hằng tuần (kế hoạch của tỉnh)"
 
 
+@pytest.mark.clock("2026-12-04T10:00+07:00")
 def test_compliance_page_shows_the_rules_with_their_citation_and_states(
     office: WebClient, db: Session, kinds: dict[str, BriefingKind]
 ) -> None:
-    year = local_today().year + 1
+    year = 2027
     make_briefing(
         db,
         kind=kinds["regular_conference"],
@@ -1188,7 +1189,8 @@ def test_compliance_page_shows_the_rules_with_their_citation_and_states(
     assert r.status_code == 200
     text = page_text(r.text)
     assert f"Tình hình thực hiện năm {year}" in text
-    assert "Nghị định 09/2017/NĐ-CP, Điều 5" in text
+    assert "Nghị định 244/2026/NĐ-CP, điểm b khoản 2 Điều 6" in text
+    assert "Nghị định 09/2017/NĐ-CP" not in text
     for label in (LAW, MONTHLY, GIAO_BAN, WEEKLY):
         assert f"<h2>{label}</h2>" in r.text
     assert compliance_state(r.text, MONTHLY, f"02/{year}") == "scheduled"
@@ -1196,6 +1198,17 @@ def test_compliance_page_shows_the_rules_with_their_citation_and_states(
     assert compliance_state(r.text, LAW, f"Q1/{year}") == "scheduled"
     assert compliance_state(r.text, LAW, f"Q2/{year}") == "at_risk"
     assert "Đã lên lịch" in text and "Chưa có lịch để đáp ứng" in text
+
+
+@pytest.mark.clock("2026-12-04T10:00+07:00")
+def test_compliance_page_of_2026_says_which_rules_applied_where(
+    office: WebClient, db: Session, kinds: dict[str, BriefingKind]
+) -> None:
+    text = page_text(office.get("/office/compliance", params={"year": 2026}).text)
+    assert "01/01/2026 – 30/06/2026: Nghị định 09/2017/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
+    assert "01/07/2026 – 31/12/2026: Nghị định 244/2026/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
+    assert "Nghị định 09/2017/NĐ-CP, Điều 5" in text
+    assert "Nghị định 244/2026/NĐ-CP, điểm b khoản 2 Điều 6" in text
 
 
 def test_compliance_page_counts_a_held_conference_as_met(

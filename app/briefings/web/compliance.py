@@ -19,11 +19,13 @@ router = APIRouter(include_in_schema=False)
 
 
 def compliance_context(request: Request, session: Session, year: int) -> dict[str, Any]:
-    rules = compliance.rule_set(request.app.state.settings.compliance_ruleset or None)
-    facts = service.compliance_facts(session, date(year, 1, 1), date(year, 12, 31))
+    plan = compliance.schedule(request.app.state.settings.compliance_ruleset or None)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    facts = service.compliance_facts(session, first, last)
     return {
-        "rules": rules,
-        "table": compliance.table(rules, facts, year, local_today()),
+        "parts": plan.parts(first, last),
+        "rows": plan.rows(first, last),
+        "table": compliance.table(plan, facts, year, local_today()),
         "year": year,
         "state_labels": compliance.STATE_LABELS,
     }
@@ -32,9 +34,9 @@ def compliance_context(request: Request, session: Session, year: int) -> dict[st
 def compliance_warnings(request: Request, session: Session) -> list[compliance.Result]:
     """For the office dashboard: periods starting within ~6 weeks with nothing to meet a rule."""
     today = local_today()
-    rules = compliance.rule_set(request.app.state.settings.compliance_ruleset or None)
+    plan = compliance.schedule(request.app.state.settings.compliance_ruleset or None)
     facts = service.compliance_facts(session, date(today.year, 1, 1), date(today.year + 1, 12, 31))
-    return compliance.warnings(rules, facts, today)
+    return compliance.warnings(plan, facts, today)
 
 
 @router.get("/office/compliance")
