@@ -1205,8 +1205,12 @@ def test_compliance_page_of_2026_says_which_rules_applied_where(
     office: WebClient, db: Session, kinds: dict[str, BriefingKind]
 ) -> None:
     text = page_text(office.get("/office/compliance", params={"year": 2026}).text)
-    assert "01/01/2026 – 30/06/2026: Nghị định 09/2017/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
-    assert "01/07/2026 – 31/12/2026: Nghị định 244/2026/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
+    assert (
+        "01/01/2026 – 30/06/2026: Nghị định 09/2017/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
+    )
+    assert (
+        "01/07/2026 – 31/12/2026: Nghị định 244/2026/NĐ-CP và kế hoạch của tỉnh Quảng Ninh" in text
+    )
     assert "Nghị định 09/2017/NĐ-CP, Điều 5" in text
     assert "Nghị định 244/2026/NĐ-CP, điểm b khoản 2 Điều 6" in text
 
