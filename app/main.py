@@ -53,13 +53,15 @@ from app.questions import live as questions_live
 from app.questions import routes as questions_routes
 from app.reports import api as reports_api
 from app.reports import routes as reports_routes
-from app.statements import api as statements_api
 from app.statements import cache as statements_cache
-from app.statements import feeds as statements_feeds
-from app.statements import public as statements_public
-from app.statements import register as statements_register
-from app.statements import routes as statements_routes
 from app.statements import scheduler as statements_scheduler
+from app.statements.web import api as statements_api
+from app.statements.web import drafting as statements_drafting
+from app.statements.web import edition as statements_edition
+from app.statements.web import feeds as statements_feeds
+from app.statements.web import office as statements_office
+from app.statements.web import public as statements_public
+from app.statements.web import register as statements_register
 from app.templating import STATIC_DIR, create_env
 
 API_DESCRIPTION = """
@@ -160,7 +162,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_routes.router,
         questions_journalist.router,
         questions_agencies.router,
-        statements_routes.router,
+        statements_drafting.router,
+        statements_edition.router,
+        statements_office.router,  # after the two above: its steps are /{id}/{action}
         statements_register.router,
         reports_routes.router,
         notifications_routes.router,

@@ -27,6 +27,7 @@ from app.statements.models import (
     Topic,
 )
 from app.timeutil import LOCAL_TZ, local_today, utcnow
+from app.uow import use_case
 
 DEMO_DOMAIN = "demo.pressdesk.vn"  # as in app/demo.py
 
@@ -157,6 +158,7 @@ def _actor(user: User | None, role: Role) -> Actor:
     return Actor(user.id, user.email, user.role.value, user.organisation_id, None)
 
 
+@use_case
 def seed_register(session: Session, today: date) -> int:
     if session.exec(select(Spokesperson.id)).first() is not None:
         return 0
@@ -195,7 +197,6 @@ def seed_register(session: Session, today: date) -> int:
             )
         )
         added += 1
-    session.commit()
     return added
 
 

@@ -22,12 +22,9 @@ from app.statements.models import (
 )
 from app.timeutil import local_today
 from tests.factories import make_org, make_user
+from tests.support import actor_of
 
 SYSTEM = Actor.system("test")
-
-
-def actor_of(user: User) -> Actor:
-    return Actor(user.id, user.email, user.role.value, user.organisation_id, None)
 
 
 def make_spokesperson(

@@ -34,10 +34,9 @@ from app.statements.models import (
 from app.timeutil import local_today, to_local, utcnow
 from tests.factories import PASSWORD, make_org, make_user
 from tests.statements.helpers import World, make_spokesperson, soon
+from tests.support import ok, problem
 
 API = "/api/v1/statements"
-JSON = "application/json"
-PROBLEM = "application/problem+json"
 SCRIPT = '<script>alert("x")</script> & <b>đậm</b>'
 
 
@@ -117,20 +116,6 @@ def p(db: Session, sign_in: SignIn) -> People:
         journalist=sign_in(make_user(db, Role.JOURNALIST, press_card_number="NB-1")),
         anonymous=sign_in(None),
     )
-
-
-def ok(r: Any, status: int = 200) -> Any:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(JSON)
-    return r.json()
-
-
-def problem(r: Any, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, Any] = r.json()
-    assert body["status"] == status and body["title"]
-    return body
 
 
 def ids(items: list[dict[str, Any]]) -> list[int]:

@@ -20,7 +20,8 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.config import Settings
 from app.main import create_app
-from app.statements import cache, public, queries, service
+from app.statements import cache, queries, service
+from app.statements.web import public
 from tests.conftest import WebClient
 from tests.factories import PASSWORD, make_user
 from tests.statements.helpers import World, soon

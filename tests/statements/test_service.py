@@ -33,10 +33,12 @@ from app.statements.models import (
     StatementFile,
     StatementKind,
 )
+from app.statements.service import visibility
 from app.statements.states import Step
 from app.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.factories import make_org, make_user
-from tests.statements.helpers import SYSTEM, World, actor_of, make_spokesperson, soon
+from tests.statements.helpers import SYSTEM, World, make_spokesperson, soon
+from tests.support import actor_of
 
 E = EditionState
 
@@ -48,9 +50,9 @@ def w(db: Session) -> World:
 
 def refused(exc: type[Exception], call: Callable[..., Any], **kw: Any) -> Any:
     """`call(**kw)` raises `exc`; the session is rolled back as a request's would be."""
-    session: Session = kw["session"]
+    session: Session = kw.pop("session")
     with pytest.raises(exc) as caught:
-        call(**kw)
+        call(session, **kw)  # use cases take their session first, by position
     session.rollback()
     return caught.value
 
@@ -916,13 +918,13 @@ def test_changes_to_public_pages_are_marked(
     w: World, db: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     marked: list[str] = []
-    original = service.mark_public_change
+    original = visibility.mark_public_change
 
     def spy(session: Session) -> None:
         marked.append("x")
         original(session)
 
-    monkeypatch.setattr(service, "mark_public_change", spy)
+    monkeypatch.setattr(visibility, "mark_public_change", spy)
     st = w.draft()
     sid = st.id or 0
     service.submit(db, actor=w.editor, statement_id=sid)

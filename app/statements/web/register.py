@@ -172,7 +172,6 @@ async def new_person(request: Request, identity: OfficeOnly, session: SessionDep
             ),
         )
     except ValidationFailed as exc:
-        session.rollback()
         return _person_page(request, session, form, errors=exc.errors, status_code=422)
     flash(
         request,
@@ -187,12 +186,8 @@ async def end_person(
 ) -> Response:
     data = await request.form()
     form = {"last_day": str(data.get("last_day", "")), "reason": str(data.get("reason", ""))}
+    last_day = parse_date(form["last_day"])
     try:
-        last_day = parse_date(form["last_day"])
-        if last_day is None:
-            raise ValidationFailed(
-                {"last_day": Msg("Enter the last day this person may speak, e.g. 31/12/2026.")}
-            )
         person = service.end_spokesperson(
             session,
             actor=identity.actor,
@@ -201,7 +196,6 @@ async def end_person(
             reason=form["reason"],
         )
     except ValidationFailed as exc:
-        session.rollback()
         return _register_page(
             request,
             session,
@@ -210,12 +204,10 @@ async def end_person(
             errors=exc.errors,
             status_code=422,
         )
+    until = person.valid_to.strftime("%d/%m/%Y") if person.valid_to else ""
     flash(
         request,
-        Msg(
-            "%(name)s may speak until %(date)s.",
-            {"name": person.full_name, "date": last_day.strftime("%d/%m/%Y")},
-        ),
+        Msg("%(name)s may speak until %(date)s.", {"name": person.full_name, "date": until}),
     )
     return redirect(request, f"/office/spokespersons#person-{spokesperson_id}")
 
@@ -249,7 +241,6 @@ async def upload_document(
         for f in uploads:
             await f.close()
     if errors is not None:
-        session.rollback()
         return _register_page(
             request, session, failed=spokesperson_id, errors=errors, status_code=status
         )
@@ -345,10 +336,8 @@ async def languages_change(request: Request, identity: AdminOnly, session: Sessi
                 else Msg("%(name)s is disabled.", {"name": lang.name_vi})
             )
     except ValidationFailed as exc:
-        session.rollback()
         return _languages_page(request, session, form=form, errors=exc.errors, status_code=422)
     except Conflict as exc:
-        session.rollback()
         errors = {"form": exc.detail or Msg(exc.title)}
         return _languages_page(request, session, errors=errors, status_code=409)
     flash(request, done)

@@ -20,13 +20,12 @@ from enum import Enum
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session
 
 from app.access import OfficeOnly, Public
 from app.db import SessionDep
 from app.error_pages import api_locale
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.i18n import Msg, gettext
 from app.markdown import render_markdown
 from app.orgs import service as orgs
@@ -36,17 +35,27 @@ from app.statements.models import (
     KIND_LABELS,
     SPOKESPERSON_ROLE_LABELS,
     STATE_LABELS,
-    ChangeKind,
-    Compliance,
     Edition,
-    EditionState,
     EditionTranslation,
-    Spokesperson,
-    SpokespersonRole,
     Statement,
     StatementKind,
-    StatementTopic,
     Topic,
+)
+from app.statements.web.shapes import (
+    ActionRequest,
+    ChangeNote,
+    DraftUpdate,
+    FilePublic,
+    OrgRef,
+    SpokespersonRef,
+    StatementCreate,
+    StatementDetail,
+    StatementDraft,
+    StatementSummary,
+    TopicRef,
+    TranslationDraft,
+    TranslationRef,
+    TranslationUpdate,
 )
 from app.timeutil import to_local, utcnow
 
@@ -57,215 +66,6 @@ ActionName = Literal[
     "submit", "return", "approve", "publish", "unschedule", "new-edition", "withdraw"
 ]
 EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)  # keeps the UTC conversion in range
-NEVER_EDITED = Msg(
-    "A published edition is never edited: start a new edition to change this statement."
-)
-SCHEDULED_LOCKED = Msg(
-    "This edition is scheduled: cancel the schedule and return it to draft to change it."
-)
-
-
-# --- Shapes ------------------------------------------------------------------------------------
-
-
-class OrgRef(SQLModel):
-    """An organisation with the name it had on the date of issue (today for drafts)."""
-
-    id: int
-    code: str
-    name_vi: str
-    name_en: str
-
-
-class TopicRef(SQLModel):
-    code: str
-    name: str  # in the language asked for
-    name_vi: str
-    name_en: str
-
-
-class SpokespersonRef(SQLModel):
-    """The person in whose name the statement is issued."""
-
-    id: int
-    full_name: str
-    title: str
-    role: SpokespersonRole
-    role_label: str
-
-
-class TranslationRef(SQLModel):
-    """A translation of the edition; `outdated` when a major edition came after it."""
-
-    language: str
-    title: str
-    outdated: bool
-
-
-class FilePublic(SQLModel):
-    """A file of the edition; `url` downloads it (never shown inline)."""
-
-    id: int
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    url: str
-
-
-class ChangeNote(SQLModel):
-    edition: int
-    change_kind: ChangeKind
-    note: str
-    published_at: datetime
-
-
-class StatementSummary(SQLModel):
-    """A published statement as lists show it, in `language` (Vietnamese unless a translation
-    was asked for with `lang`)."""
-
-    id: int
-    number: str | None
-    kind: StatementKind
-    kind_label: str
-    organisation: OrgRef | None
-    language: str
-    title: str
-    summary: str
-    outdated: bool  # the translation shown predates a major edition
-    topics: list[str]  # topic codes
-    languages: list[str]  # the translations the visible edition carries
-    edition: int
-    first_published_at: datetime
-    updated_at: datetime  # when the visible edition was published
-    withdrawn: bool
-    withdrawn_at: datetime | None
-    withdrawn_reason: str
-    url: str
-
-
-class StatementDetail(StatementSummary):
-    """One published statement: the visible edition with its history of changes, translations and
-    files. A request to publish a reply or correction names the press agency and the article."""
-
-    spokesperson: SpokespersonRef | None
-    body: str  # Markdown, as written
-    body_html: str  # rendered and sanitised
-    topic_refs: list[TopicRef]
-    briefing_id: int | None
-    change_notes: list[ChangeNote]  # visible editions, newest first
-    translations: list[TranslationRef]
-    files: list[FilePublic]
-    target_agency_name: str
-    article_title: str
-    article_url: str
-    compliance: Compliance | None
-
-
-class TranslationDraft(SQLModel):
-    language: str
-    title: str
-    summary: str
-    body: str
-    source_number: int  # the edition it was made from
-    outdated: bool
-    translated_by: int | None
-    updated_at: datetime
-
-
-class StatementDraft(SQLModel):
-    """A statement as the office works on it, with one of its editions (the one being prepared,
-    or the one the last action concerned). `revision` is the edition's: send it back to change it.
-    `steps` are the workflow steps the edition's state allows now."""
-
-    id: int
-    number: str | None
-    kind: StatementKind
-    organisation_id: int
-    spokesperson_id: int | None
-    briefing_id: int | None
-    topic_ids: list[int]
-    related_org_ids: list[int]
-    question_ids: list[int]
-    target_agency_id: int | None
-    target_agency_name: str
-    article_title: str
-    article_url: str
-    compliance: Compliance | None
-    first_published_at: datetime | None
-    withdrawn_at: datetime | None
-    withdrawn_reason: str
-    edition: int
-    state: EditionState
-    state_label: str
-    title: str
-    summary: str
-    body: str
-    body_html: str
-    change_kind: ChangeKind
-    change_note: str
-    created_by: int | None
-    edited_by: int | None
-    submitted_at: datetime | None
-    approved_by: int | None
-    approved_at: datetime | None
-    publish_at: datetime | None
-    revision: int
-    translations: list[TranslationDraft]
-    files: list[FilePublic]
-    steps: list[states.Step]
-
-
-class StatementCreate(SQLModel):
-    """A new statement (its first edition, in draft). Missing or invalid values are 422 with the
-    field's message in `errors`. A request to publish a reply or correction
-    (`correction_request`) names the press agency (`target_agency_id` from the registry, or
-    `target_agency_name`) and the article."""
-
-    kind: StatementKind | None = None
-    organisation_id: int | None = None
-    spokesperson_id: int | None = None
-    title: str = ""
-    summary: str = ""
-    body: str = ""  # Markdown
-    briefing_id: int | None = None
-    topic_ids: list[int] = Field(default_factory=list)
-    related_org_ids: list[int] = Field(default_factory=list)
-    question_ids: list[int] = Field(default_factory=list)
-    target_agency_id: int | None = None
-    target_agency_name: str = ""
-    article_title: str = ""
-    article_url: str = ""
-    compliance: Compliance | None = None
-
-
-class DraftUpdate(StatementCreate):
-    """The edition being prepared as it should be saved (every field: what is left out is
-    emptied). `revision` is the edition's current one (409 if someone saved meanwhile). A later
-    edition keeps the statement's kind, organisation and spokesperson, and needs `change_kind`
-    (major or minor) and a `change_note` for readers."""
-
-    revision: int
-    change_kind: ChangeKind | None = None
-    change_note: str = ""
-
-
-class TranslationUpdate(SQLModel):
-    """The translation carried by the edition being prepared (it is then made from it)."""
-
-    title: str = ""
-    summary: str = ""
-    body: str = ""
-
-
-class ActionRequest(SQLModel):
-    """`revision`, if sent, must be the edition's current one. publish: `publish_at` (with a time
-    zone offset, in the future) schedules the edition under embargo instead of publishing it now.
-    withdraw: `reason` (required, shown to readers)."""
-
-    revision: int | None = None
-    publish_at: AwareDatetime | None = None
-    reason: str = ""
 
 
 # --- Shaping -----------------------------------------------------------------------------------
@@ -293,35 +93,6 @@ def _files(session: Session, statement_id: int, edition_id: int) -> list[FilePub
         )
         for f in rows
     ]
-
-
-def _topics_of(session: Session, statement_ids: list[int]) -> dict[int, list[Topic]]:
-    found: dict[int, list[Topic]] = {}
-    if statement_ids:
-        rows = session.exec(
-            select(StatementTopic.statement_id, Topic)
-            .join(Topic, col(Topic.id) == col(StatementTopic.topic_id))
-            .where(col(StatementTopic.statement_id).in_(statement_ids))
-            .order_by(col(Topic.position), col(Topic.code))
-        ).all()
-        for sid, topic in rows:
-            found.setdefault(sid, []).append(topic)
-    return found
-
-
-def _translations_of(
-    session: Session, edition_ids: list[int]
-) -> dict[int, dict[str, EditionTranslation]]:
-    found: dict[int, dict[str, EditionTranslation]] = {}
-    if edition_ids:
-        rows = session.exec(
-            select(EditionTranslation)
-            .where(col(EditionTranslation.edition_id).in_(edition_ids))
-            .order_by(col(EditionTranslation.language))
-        ).all()
-        for t in rows:
-            found.setdefault(t.edition_id, {})[t.language] = t
-    return found
 
 
 def _summary_fields(
@@ -377,10 +148,10 @@ def _detail(
     assert st.id is not None and ed.id is not None
     locale = _locale(request, lang)
     carried = service.translations(session, ed.id)
-    topics = _topics_of(session, [st.id]).get(st.id, [])
+    topics = service.topics_of(session, [st.id]).get(st.id, [])
     shown = carried.get(lang) if lang else None
     body = shown.body if shown else ed.body
-    person = session.get(Spokesperson, st.spokesperson_id) if st.spokesperson_id else None
+    person = service.spokesperson_of(session, st.spokesperson_id)
     agency = st.target_agency_name
     if st.target_agency_id is not None:
         agency = orgs.get(session, st.target_agency_id, on=_issue_day(st)).name(locale)
@@ -478,28 +249,9 @@ def _draft_out(request: Request, session: Session, st: Statement, ed: Edition) -
                 for t in carried.values()
             ],
             "files": _files(session, st.id, ed.id),
-            "steps": states.allowed_steps(ed.state),
+            "steps": service.offered(session, st).steps,
         }
     )
-
-
-def _latest(session: Session, statement_id: int) -> Edition:
-    """The edition being prepared, else the newest one."""
-    ed = service.working_edition(session, statement_id)
-    if ed is None:
-        eds = service.editions(session, statement_id)
-        if not eds:
-            raise NotFound()
-        ed = eds[-1]
-    return ed
-
-
-def _require_working(session: Session, statement_id: int) -> None:
-    """Say why nothing can be edited when the current edition is issued (409)."""
-    if service.working_edition(session, statement_id) is not None:
-        return
-    latest = _latest(session, statement_id)
-    raise Conflict(SCHEDULED_LOCKED if latest.state == EditionState.SCHEDULED else NEVER_EDITED)
 
 
 def _input(body: StatementCreate) -> service.StatementInput:
@@ -553,7 +305,7 @@ def list_statements(
     if page.next is not None:
         url = request.url.include_query_params(before=page.next.token())
         response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'
-    carried = _translations_of(session, [i.edition.id for i in page.items if i.edition.id])
+    carried = service.translations_of(session, [i.edition.id for i in page.items if i.edition.id])
     return [
         StatementSummary.model_validate(
             _summary_fields(
@@ -584,10 +336,7 @@ def get_statement(
     """The edition the public sees now (404 before publication, under embargo too). With `lang`,
     the title, summary and body of that translation (`language` says which was returned)."""
     now = utcnow()
-    ed = service.public_edition(session, statement_id, now)
-    st = session.get(Statement, statement_id) if ed is not None else None
-    if ed is None or st is None or st.first_published_at is None:
-        raise NotFound()
+    st, ed = service.public_statement(session, statement_id, now)
     return _detail(request, session, st, ed, lang, now)
 
 
@@ -601,7 +350,7 @@ def get_draft(
     """The edition being prepared (draft, submitted or approved); when there is none, the newest
     edition (scheduled or published), whose `steps` say what can be done with it."""
     st = service.get(session, statement_id, actor=identity.actor)
-    return _draft_out(request, session, st, _latest(session, statement_id))
+    return _draft_out(request, session, st, service.current_edition(session, statement_id))
 
 
 @router.post(STATEMENTS, response_model=StatementDraft, status_code=201, tags=TAGS)
@@ -610,7 +359,7 @@ def create_statement(
 ) -> StatementDraft:
     """A new statement, its first edition in draft."""
     st = service.create(session, actor=identity.actor, data=_input(body))
-    return _draft_out(request, session, st, _latest(session, st.id or 0))
+    return _draft_out(request, session, st, service.current_edition(session, st.id or 0))
 
 
 @router.put(STATEMENTS + "/{statement_id}/draft", response_model=StatementDraft, tags=TAGS)
@@ -624,7 +373,7 @@ def update_draft(
     """Save the edition being prepared (a submitted one goes back to draft). A published or
     scheduled edition is never edited (409); an approved one must be returned to draft first."""
     st = service.get(session, statement_id, actor=identity.actor)
-    _require_working(session, statement_id)
+    service.require_working(session, statement_id)
     ed = service.update(
         session,
         actor=identity.actor,
@@ -649,7 +398,7 @@ def save_translation(
     """Write or update the translation into `lang` carried by the edition being prepared (it
     goes back to draft, to be approved again)."""
     st = service.get(session, statement_id, actor=identity.actor)
-    _require_working(session, statement_id)
+    service.require_working(session, statement_id)
     service.save_translation(
         session,
         actor=identity.actor,
@@ -659,7 +408,7 @@ def save_translation(
         summary=body.summary,
         body=body.body,
     )
-    return _draft_out(request, session, st, _latest(session, statement_id))
+    return _draft_out(request, session, st, service.current_edition(session, statement_id))
 
 
 @router.post(STATEMENTS + "/{statement_id}/{action}", response_model=StatementDraft, tags=TAGS)
@@ -675,37 +424,16 @@ def take_action(
     the right), publish (now, or scheduled with `publish_at`), unschedule, new-edition (from the
     one issued) or withdraw (with `reason`). A step the edition's state does not allow is 409."""
     body = body or ActionRequest()
-    actor = identity.actor
-    revision = body.revision
-    if action == "submit":
-        ed = service.submit(
-            session, actor=actor, statement_id=statement_id, expected_revision=revision
-        )
-    elif action == "return":
-        ed = service.return_to_draft(
-            session, actor=actor, statement_id=statement_id, expected_revision=revision
-        )
-    elif action == "approve":
-        ed = service.approve(
-            session, actor=actor, statement_id=statement_id, expected_revision=revision
-        )
-    elif action == "publish":
-        ed = service.publish(
-            session,
-            actor=actor,
-            statement_id=statement_id,
-            at=body.publish_at.astimezone(UTC) if body.publish_at else None,
-            expected_revision=revision,
-            numbers_file=request.app.state.settings.statement_numbers_file,
-        )
-    elif action == "unschedule":
-        ed = service.unschedule(
-            session, actor=actor, statement_id=statement_id, expected_revision=revision
-        )
-    elif action == "new-edition":
-        ed = service.new_edition(session, actor=actor, statement_id=statement_id)
-    else:
-        service.withdraw(session, actor=actor, statement_id=statement_id, reason=body.reason)
-        ed = _latest(session, statement_id)
-    st = service.get(session, statement_id, actor=actor)
+    data = service.StepData(
+        revision=body.revision,
+        publish_at=body.publish_at.astimezone(UTC) if body.publish_at else None,
+        reason=body.reason,
+        numbers_file=request.app.state.settings.statement_numbers_file,
+    )
+    step = states.parse_step(action)
+    assert step is not None  # every ActionName is a step
+    ed = service.take_step(session, actor=identity.actor, id=statement_id, step=step, data=data)
+    if ed is None:
+        raise NotFound()
+    st = service.get(session, statement_id, actor=identity.actor)
     return _draft_out(request, session, st, ed)

@@ -1,0 +1,115 @@
+"""Files of a statement's editions: attached to the edition being prepared (several at once, all
+or nothing), taken off it, listed and found to download. An issued edition keeps listing its
+files; a new edition starts with the same ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.errors import NotFound
+from app.statements.models import EditionFile, StatementFile
+from app.statements.service.drafting import touched
+from app.statements.service.reading import editable_edition, get
+from app.storage import path_of, storing
+from app.uow import use_case
+
+
+def edition_files(session: Session, edition_id: int) -> list[StatementFile]:
+    return list(
+        session.exec(
+            select(StatementFile)
+            .join(EditionFile, col(EditionFile.file_id) == col(StatementFile.id))
+            .where(EditionFile.edition_id == edition_id)
+            .order_by(col(StatementFile.uploaded_at), col(StatementFile.id))
+        ).all()
+    )
+
+
+@use_case
+def add_files(
+    session: Session,
+    *,
+    actor: Actor,
+    statement_id: int,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> list[StatementFile]:
+    """Attach files to the edition being prepared, all or nothing (see storage.storing)."""
+    get(session, statement_id, actor=actor)
+    ed = editable_edition(session, statement_id)
+    # `storing` commits by itself, right after giving the files their final names, so that a
+    # file is renamed only when its row commits and a failed commit removes it (app/storage.py).
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        rows = [
+            StatementFile(
+                statement_id=statement_id,
+                filename=p.filename,
+                stored_name=p.stored_name,
+                content_type=p.content_type,
+                size=p.size,
+                sha256=p.sha256,
+                uploaded_by=actor.user_id,
+            )
+            for p in pending
+        ]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            session.add(EditionFile(edition_id=ed.id or 0, file_id=row.id or 0))
+            audit.record(
+                session, actor, "statement.file_added", row, f"#{statement_id} {row.filename}"
+            )
+        touched(ed, actor)
+        session.add(ed)
+    return rows
+
+
+@use_case
+def remove_file(
+    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
+) -> None:
+    """Take a file off the edition being prepared; issued editions keep listing it. A file no
+    edition lists any more is deleted."""
+    get(session, statement_id, actor=actor)
+    ed = editable_edition(session, statement_id)
+    link = session.get(EditionFile, (ed.id, file_id))
+    row = session.get(StatementFile, file_id)
+    if link is None or row is None:
+        raise NotFound()
+    session.delete(link)
+    session.flush()
+    orphan = session.exec(select(EditionFile).where(EditionFile.file_id == file_id)).first() is None
+    stored_name = row.stored_name
+    audit.record(session, actor, "statement.file_removed", ed, f"#{statement_id} {row.filename}")
+    if orphan:
+        session.delete(row)
+    touched(ed, actor)
+    session.add(ed)
+    if orphan:
+        # The stored file goes only once its row is gone for good: commit first (a failed commit
+        # keeps the row, and the file with it).
+        session.commit()
+        path_of(directory, stored_name).unlink(missing_ok=True)
+
+
+def get_file(
+    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
+) -> tuple[StatementFile, Path]:
+    """A file of a statement, for the office (any edition)."""
+    get(session, statement_id, actor=actor)
+    row = session.get(StatementFile, file_id)
+    if row is None or row.statement_id != statement_id:
+        raise NotFound()
+    path = path_of(directory, row.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return row, path

@@ -1,0 +1,248 @@
+"""The steps of an edition (the table in `states`): submitted for review, returned to draft,
+approved by a second person, published now or scheduled under embargo (numbered on its first
+issue, in the name of someone who may speak on that day), taken back before its time, and the
+recording of embargoes that have ended.
+
+Approval is by someone who neither created nor edited the edition (nor its translations), and
+who is the spokesperson or a press-office editor given the right (`StatementApprover`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update as sql_update
+from sqlmodel import Session, col, select
+
+import app.statements.service.visibility as visibility
+from app.audit import service as audit
+from app.audit.service import Actor
+from app.errors import STALE, Conflict, Forbidden, ValidationFailed
+from app.i18n import Msg
+from app.statements.models import ISSUED, Edition, EditionState
+from app.statements.service.common import NOT_NOW
+from app.statements.service.drafting import apply_links, search_text_of
+from app.statements.service.numbering import format_number, next_seq
+from app.statements.service.reading import (
+    get,
+    prepared_edition,
+    spokesperson_of,
+    translations,
+)
+from app.statements.service.reference import may_approve
+from app.statements.service.spokespersons import may_speak
+from app.statements.states import WORKFLOW, Step
+from app.timeutil import to_local, utcnow
+from app.uow import use_case
+
+
+def authors(session: Session, ed: Edition) -> set[int]:
+    """Who wrote, last edited or translated the edition: none of them may approve it."""
+    people = {ed.created_by, ed.edited_by}
+    if ed.id is not None:
+        people |= {t.translated_by for t in translations(session, ed.id).values()}
+    return {p for p in people if p is not None}
+
+
+def _step(ed: Edition, step: Step) -> EditionState:
+    target = WORKFLOW.next(ed.state, step)
+    if target is None:
+        raise Conflict(NOT_NOW)
+    return target
+
+
+@use_case
+def submit(
+    session: Session, *, actor: Actor, statement_id: int, expected_revision: int | None = None
+) -> Edition:
+    get(session, statement_id, actor=actor)
+    ed = prepared_edition(session, statement_id, expected_revision)
+    ed.state = _step(ed, Step.SUBMIT)
+    ed.submitted_at = utcnow()
+    session.add(ed)
+    audit.record(session, actor, "statement.submitted", ed, f"#{statement_id} edition {ed.number}")
+    return ed
+
+
+@use_case
+def return_to_draft(
+    session: Session, *, actor: Actor, statement_id: int, expected_revision: int | None = None
+) -> Edition:
+    """Send a submitted or approved edition back to draft (to change it)."""
+    get(session, statement_id, actor=actor)
+    ed = prepared_edition(session, statement_id, expected_revision)
+    ed.state = _step(ed, Step.RETURN)
+    ed.approved_by, ed.approved_at = None, None
+    session.add(ed)
+    audit.record(session, actor, "statement.returned", ed, f"#{statement_id} edition {ed.number}")
+    return ed
+
+
+@use_case
+def approve(
+    session: Session, *, actor: Actor, statement_id: int, expected_revision: int | None = None
+) -> Edition:
+    """A second person approves: the spokesperson or an editor with the right, never someone
+    who created or edited the edition or its translations."""
+    get(session, statement_id, actor=actor)
+    ed = prepared_edition(session, statement_id, expected_revision)
+    if not may_approve(session, actor):
+        raise Forbidden(
+            Msg("Only the spokesperson or an editor given the right may approve statements.")
+        )
+    if actor.user_id is not None and actor.user_id in authors(session, ed):
+        raise Forbidden(Msg("You wrote or edited this edition: another person must approve it."))
+    ed.state = _step(ed, Step.APPROVE)
+    ed.approved_by = actor.user_id
+    ed.approved_at = utcnow()
+    session.add(ed)
+    audit.record(session, actor, "statement.approved", ed, f"#{statement_id} edition {ed.number}")
+    return ed
+
+
+@use_case
+def publish(
+    session: Session,
+    *,
+    actor: Actor,
+    statement_id: int,
+    at: datetime | None = None,
+    expected_revision: int | None = None,
+    numbers_file: str = "",
+) -> Edition:
+    """Issue the approved edition now, or schedule it (embargo) for `at`. The first edition gets
+    its number and must be issued in the name of someone who may speak for the organisation on
+    the date of issue. The edition it replaces stays public until then."""
+    st = get(session, statement_id, actor=actor)
+    ed = prepared_edition(session, statement_id, expected_revision)
+    now = utcnow()
+    if at is not None and at <= now:
+        raise ValidationFailed(
+            {"publish_at": Msg("The scheduled time has passed: choose a time in the future.")}
+        )
+    when = at or now
+    step = Step.SCHEDULE if at is not None else Step.PUBLISH
+    target = _step(ed, step)
+    if ed.number == 1:
+        person = spokesperson_of(session, st.spokesperson_id)
+        day = to_local(when).date()
+        if person is None or not may_speak(person, st.organisation_id, day):
+            raise ValidationFailed(
+                {
+                    "spokesperson_id": Msg(
+                        "On %(date)s this person may not speak for the organisation: choose someone in the register for that day.",
+                        {"date": day.strftime("%d/%m/%Y")},
+                    )
+                }
+            )
+        year = day.year
+        if st.number is None or st.year != year:  # scheduled, taken back: it keeps its number
+            seq = next_seq(session, st.kind, year)
+            st.year, st.seq = year, seq
+            st.number = format_number(st.kind, seq, year, numbers_file)
+        st.first_published_at = when
+    previous = session.exec(
+        select(Edition)
+        .where(Edition.statement_id == statement_id)
+        .where(col(Edition.state).in_([s.value for s in ISSUED]))
+        .where(col(Edition.number) < ed.number)
+        .order_by(col(Edition.number).desc())
+    ).first()
+    if previous is not None:
+        if previous.publish_at is not None and previous.publish_at > when:
+            raise ValidationFailed(
+                {"publish_at": Msg("The previous edition is scheduled later than this time.")}
+            )
+        previous.superseded_at = when
+        session.add(previous)
+    if ed.pending_links is not None:
+        apply_links(session, st, ed.pending_links)
+    ed.state = target
+    ed.publish_at = when
+    ed.search_text = search_text_of(session, st, ed)
+    st.updated_at = now
+    session.add_all([st, ed])
+    action = "statement.scheduled" if at is not None else "statement.published"
+    audit.record(
+        session,
+        actor,
+        action,
+        ed,
+        f"#{statement_id} {st.number} edition {ed.number} at {when.isoformat()}",
+    )
+    visibility.mark_public_change(session)
+    return ed
+
+
+@use_case
+def unschedule(
+    session: Session, *, actor: Actor, statement_id: int, expected_revision: int | None = None
+) -> Edition:
+    """Take a scheduled edition back (before its time): it returns to approved."""
+    st = get(session, statement_id, actor=actor)
+    ed = session.exec(
+        select(Edition)
+        .where(Edition.statement_id == statement_id)
+        .where(Edition.state == EditionState.SCHEDULED)
+    ).first()
+    if ed is None:
+        raise Conflict(NOT_NOW)
+    if expected_revision is not None and expected_revision != ed.revision:
+        raise Conflict(STALE)
+    if ed.publish_at is not None and ed.publish_at <= utcnow():
+        raise Conflict(Msg("The embargo has already ended: the edition is public."))
+    ed.state = _step(ed, Step.UNSCHEDULE)
+    ed.publish_at = None
+    if ed.number == 1:  # not issued after all (the number stays reserved for it)
+        st.first_published_at = None
+        session.add(st)
+    previous = session.exec(
+        select(Edition)
+        .where(Edition.statement_id == statement_id)
+        .where(col(Edition.number) < ed.number)
+        .order_by(col(Edition.number).desc())
+    ).first()
+    if previous is not None:
+        previous.superseded_at = None
+        session.add(previous)
+    session.add(ed)
+    audit.record(
+        session, actor, "statement.unscheduled", ed, f"#{statement_id} edition {ed.number}"
+    )
+    visibility.mark_public_change(session)
+    return ed
+
+
+@use_case
+def publish_due(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Mark scheduled editions whose time has come as published (and audit it), once each even
+    with several workers running this at the same moment: the conditional UPDATE lets one of them
+    win each edition. Visibility does not wait for this: pages show an edition from its
+    `publish_at` on."""
+    now = now or utcnow()
+    due = session.exec(
+        select(Edition.id).where(
+            Edition.state == EditionState.SCHEDULED, col(Edition.publish_at) <= now
+        )
+    ).all()
+    done: list[int] = []
+    for edition_id in due:
+        won = session.execute(  # type: ignore[attr-defined]  # CursorResult has rowcount
+            sql_update(Edition)
+            .where(col(Edition.id) == edition_id, col(Edition.state) == EditionState.SCHEDULED)
+            .values(state=EditionState.PUBLISHED, revision=Edition.revision + 1)
+        ).rowcount
+        if won:
+            ed = session.get(Edition, edition_id)
+            assert ed is not None
+            audit.record(
+                session,
+                Actor.system("scheduler"),
+                "statement.published",
+                ed,
+                f"#{ed.statement_id} edition {ed.number} (embargo ended)",
+            )
+            done.append(int(edition_id or 0))
+    if done:
+        visibility.mark_public_change(session)
+    return done
