@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, UserStatus
+from app.annual.demo import seed_report
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.briefings import service as briefings
@@ -23,6 +24,8 @@ from app.briefings.recurrence import RuleForm
 from app.briefings.states import Action
 from app.config import Settings
 from app.content.demo import seed_content
+from app.giaoban.demo import seed_giao_ban
+from app.incidents.demo import seed_matters
 from app.orgs import service as orgs
 from app.questions.demo import seed_questions
 from app.reports.demo import seed_history
@@ -83,6 +86,9 @@ class SeedResult:
     past_questions_added: int
     created: list[tuple[DemoAccount, str]]  # (account, password), only those made this run
     existing: list[DemoAccount]
+    matters_added: int = 0  # sudden matters
+    giao_ban_added: int = 0
+    annual_reports_added: int = 0  # the draft of this year's report to the Ministry
 
 
 def seed_demo(session: Session, settings: Settings) -> SeedResult:
@@ -121,6 +127,9 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
     questions = seed_questions(session, settings)
     statements = seed_statements(session)
     past_briefings, past_questions = seed_history(session)
+    matters = seed_matters(session)
+    giao_ban = seed_giao_ban(session)
+    annual = seed_report(session, settings.province_name)
     return SeedResult(
         organisations_added=added,
         briefings_added=made,
@@ -131,6 +140,9 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         past_questions_added=past_questions,
         created=created,
         existing=existing,
+        matters_added=matters,
+        giao_ban_added=giao_ban,
+        annual_reports_added=annual,
     )
 
 

@@ -19,6 +19,7 @@ from app import (
 )
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
+from app.annual import web as annual_web
 from app.audit import routes as audit_routes
 from app.briefings.web import api as briefings_api
 from app.briefings.web import briefing as briefings_briefing
@@ -35,7 +36,9 @@ from app.content.web import pack as content_pack
 from app.content.web import submissions as content_submissions
 from app.db import make_engine
 from app.error_pages import install_handlers
+from app.giaoban import routes as giaoban_routes
 from app.holidays import routes as holidays_routes
+from app.incidents import routes as incidents_routes
 from app.law import page as law_page
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.notifications import routes as notifications_routes
@@ -167,6 +170,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statements_office.router,  # after the two above: its steps are /{id}/{action}
         statements_register.router,
         reports_routes.router,
+        annual_web.router,
+        incidents_routes.router,
+        giaoban_routes.router,
         notifications_routes.router,
         subscription_routes.router,
         accounts_api.router,
@@ -176,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_api.router,
         statements_api.router,
         reports_api.router,
+        annual_web.api,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

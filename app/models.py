@@ -1,6 +1,7 @@
 """Imports every table so that SQLModel.metadata (Alembic, tests) knows them all."""
 
 from app.accounts.models import LoginThrottle, User, UserSession
+from app.annual.models import AnnualReport
 from app.audit.models import AuditEvent
 from app.briefings.models import (
     AgendaItem,
@@ -18,7 +19,9 @@ from app.content.models import (
     Submission,
     SubmissionVersion,
 )
+from app.giaoban.models import GiaoBan, GiaoBanStatement
 from app.holidays.models import CalendarDay
+from app.incidents.models import Matter, MatterLink, MatterOrganisation
 from app.notifications.models import (
     Announcement,
     Notice,
@@ -47,6 +50,7 @@ from app.statements.models import (
 __all__ = [
     "AgendaItem",
     "Announcement",
+    "AnnualReport",
     "Answer",
     "AnswerFile",
     "Attachment",
@@ -62,7 +66,12 @@ __all__ = [
     "Edition",
     "EditionFile",
     "EditionTranslation",
+    "GiaoBan",
+    "GiaoBanStatement",
     "LoginThrottle",
+    "Matter",
+    "MatterLink",
+    "MatterOrganisation",
     "Notice",
     "NoticePreference",
     "Organisation",

@@ -164,6 +164,7 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "number": 1,
         "notice_id": 1,
         "token": "1.x",
+        "year": 2026,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.accounts.models import Role
+from app.accounts.models import OFFICE_ROLES, Role
 from app.i18n import N_, gettext
 from app.notifications.models import Delivery, NoticeKind
 
@@ -78,6 +78,21 @@ KINDS: dict[NoticeKind, Kind] = {
         frozenset(Role),
         Delivery.IN_APP,
         translated=("change",),
+    ),
+    NoticeKind.MATTER_OPENED: Kind(
+        N_("A sudden matter opened with a time limit"),
+        N_("Sudden matter “%(title)s”: initial information is due by %(due)s (%(hours)s hours)."),
+        OFFICE_ROLES,
+    ),
+    NoticeKind.MATTER_DUE_SOON: Kind(
+        N_("A sudden matter nearing its time limit"),
+        N_("Less than %(hours)s hours left to inform the press on “%(title)s” (due by %(due)s)."),
+        OFFICE_ROLES,
+    ),
+    NoticeKind.MATTER_LATE: Kind(
+        N_("A sudden matter past its time limit"),
+        N_("No information has been given on “%(title)s”: it was due by %(due)s."),
+        OFFICE_ROLES,
     ),
 }
 

@@ -28,6 +28,9 @@ class NoticeKind(StrEnum):
     QUESTION_ANSWERED = "question_answered"  # your question: answered, held, refused or merged
     BRIEFING_CHANGED = "briefing_changed"  # invited or registered: changed, postponed, cancelled
     STATEMENT_PUBLISHED = "statement_published"  # a statement you follow: published or corrected
+    MATTER_OPENED = "matter_opened"  # a sudden matter with a time limit: the office is told
+    MATTER_DUE_SOON = "matter_due_soon"  # 6 hours left and no information given yet
+    MATTER_LATE = "matter_late"  # its time limit passed without information
 
 
 class Delivery(StrEnum):

@@ -63,7 +63,8 @@ def _register_defaults() -> None:
     from app.notifications import service, subscriptions, triggers
 
     # Then the statements announced to subscribers, then their digests.
-    for hook in (triggers.reminders, service.mail_notices, *subscriptions.HOOKS):
+    hooks = (triggers.reminders, triggers.matter_reminders, service.mail_notices)
+    for hook in (*hooks, *subscriptions.HOOKS):
         if hook not in BEFORE_SEND:
             BEFORE_SEND.append(hook)
 

@@ -12,11 +12,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User, UserStatus
+from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
 from app.briefings.models import Briefing
 from app.briefings.states import SCHEDULED
 from app.config import Settings
 from app.content.models import CallRecipient, CallStatus, ContentCall, Submission, SubmissionStatus
+from app.incidents import queries as matters
+from app.incidents.clock import SOON_HOURS, Verdict
+from app.incidents.models import Matter
 from app.notifications.kinds import CHANGES, OUTCOMES
 from app.notifications.models import NoticeKind
 from app.notifications.service import active_user, department_users, notify
@@ -126,6 +129,72 @@ def briefing_changed(session: Session, briefing: Briefing, change: str) -> None:
         link=f"/briefings/{briefing.id}",
         dedupe=f"briefing:{briefing.id}:{change}:{briefing.sequence}",
     )
+
+
+# --- Sudden matters ----------------------------------------------------------------------------
+
+
+def office_users(session: Session) -> list[User]:
+    """The spokesperson's office and the spokesperson: active accounts of those roles."""
+    return list(
+        session.exec(
+            select(User).where(
+                col(User.role).in_([r.value for r in OFFICE_ROLES]),
+                User.status == UserStatus.ACTIVE,
+            )
+        ).all()
+    )
+
+
+def matter_opened(session: Session, matter: Matter, hours: int) -> None:
+    """A matter with a time limit was opened: the office and the spokesperson, once."""
+    notify(
+        session,
+        office_users(session),
+        NoticeKind.MATTER_OPENED,
+        params={
+            "title": _short(matter.title),
+            "due": format_datetime(matter.due_at),
+            "hours": hours,
+        },
+        link=f"/office/incidents/{matter.id}",
+        dedupe=f"matter:{matter.id}:opened",
+    )
+
+
+def matter_reminders(session: Session, settings: Settings, now: datetime) -> int:
+    """Open matters without information yet: told when 6 hours are left and when the time limit
+    has passed, once each per due time, however often and in however many workers this runs."""
+    rows = session.exec(
+        select(Matter).where(
+            col(Matter.closed_at).is_(None),
+            col(Matter.due_at).is_not(None),
+            col(Matter.due_at) <= now + timedelta(hours=SOON_HOURS),
+            col(Matter.due_at) >= now - timedelta(days=7),  # not the whole archive at once
+        )
+    ).all()
+    told = 0
+    people = office_users(session) if rows else []
+    for view in matters.views(session, list(rows), now):
+        due = view.matter.due_at
+        if view.first_info_at is not None or due is None:
+            continue
+        late = view.verdict == Verdict.LATE
+        told += len(
+            notify(
+                session,
+                people,
+                NoticeKind.MATTER_LATE if late else NoticeKind.MATTER_DUE_SOON,
+                params={
+                    "title": _short(view.title),
+                    "due": format_datetime(due),
+                    "hours": SOON_HOURS,
+                },
+                link=f"/office/incidents/{view.id}",
+                dedupe=f"matter:{view.id}:{'late' if late else 'soon'}:{due.isoformat()}",
+            )
+        )
+    return told
 
 
 # --- Reminders (run by the sender) -----------------------------------------------------------

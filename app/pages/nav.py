@@ -40,6 +40,8 @@ MENU = (
     MenuItem(N_("Briefing calendar"), "/office/briefings", OFFICE),
     MenuItem(N_("Questions"), "/office/questions", OFFICE),
     MenuItem(N_("Statement desk"), "/office/statements", OFFICE),
+    MenuItem(N_("Sudden matters"), "/office/incidents", OFFICE),
+    MenuItem(N_("Giao ban"), "/office/giao-ban", OFFICE),
     MenuItem(N_("Spokesperson register"), "/office/spokespersons", OFFICE),
     MenuItem(N_("Journalists"), "/office/journalists", OFFICE),
     MenuItem(N_("Press agencies"), "/office/press-agencies", OFFICE),

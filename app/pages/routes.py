@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.access import JOURNALIST, OFFICE, Public, SignedIn
 from app.accounts import service as accounts
 from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User
+from app.annual import service as annual
 from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
@@ -22,6 +23,8 @@ from app.content.models import SUBMISSION_STATUS_LABELS
 from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.forms import safe_next
+from app.incidents import queries as matters
+from app.incidents.clock import VERDICT_LABELS
 from app.orgs import service as orgs
 from app.questions import service as questions
 from app.questions.models import OPEN
@@ -77,6 +80,9 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
             "question_labels": QUESTION_STATUS_LABELS,
             "open_statuses": OPEN,
             "cap": COUNT_CAP,
+            "matters": matters.board(session) if office else None,
+            "annual_due": annual.reminder(session) if office else None,
+            "verdict_labels": VERDICT_LABELS,
         }
         | _question_cards(session, identity.actor, user),
     )

@@ -1,9 +1,11 @@
-"""Demo statements for `pressdesk seed-demo`: the spokesperson register of the province and a
-few departments, and statements in every state — published with translations, corrected (a
-major change that outdates the English version, and a typo), under embargo until tomorrow,
-withdrawn, waiting for approval, a draft, and a request to a press agency to publish a
-correction. Names in the register describe roles; phone numbers are the province's switchboard
-pattern with zeros, never real people's.
+"""Demo statements for `pressdesk seed-demo`: the spokesperson register of the province, a few
+departments and commune-level committees (assignment decisions, authorisations signed by a head,
+one entry posted late and one without an e-mail to show the office's flags), and statements in
+every state — published with translations, corrected (a major change that outdates the English
+version, and a typo), under embargo until tomorrow, withdrawn, waiting for approval, a draft, and
+a request to a press agency to publish a correction. Names in the register describe roles or are
+placeholders marked "(demo)"; phone numbers and e-mails are invented (…@quangninh.gov.vn.demo),
+never real people's.
 """
 
 from __future__ import annotations
@@ -31,59 +33,104 @@ from app.uow import use_case
 
 DEMO_DOMAIN = "demo.pressdesk.vn"  # as in app/demo.py
 
-# (organisation code, role, name, title, phone, e-mail, matter, months valid (None: open))
+# The register: real bodies (codes of app/orgs/data/quang_ninh.toml), invented people, phones and
+# e-mails. Days are counted back from the day the demo is seeded, so that the entries of regular
+# spokespersons assigned in recent weeks fall under the decree in force (Decree 244/2026 from
+# 1/7/2026: posted within 24 hours of the decision, one of them late to show the flag).
+OPEN_FROM = date(2025, 7, 1)  # the commune-level reorganisation: older entries start here
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str  # how another entry refers to it ("authorised by")
+    code: str  # organisation
+    role: SpokespersonRole
+    name: str
+    title: str
+    phone: str
+    email: str
+    matter: str = ""
+    since: int | None = None  # days before today (None: OPEN_FROM)
+    until: int | None = None  # days after today (None: open-ended)
+    decision: str = ""
+    decided: int | date | None = None  # days before today, or a date
+    posted: int = 0  # days after the decision (or the start) when it went on the public list
+    by: str = ""  # key of the head who signed an authorisation
+
+
 REGISTER = (
-    (
-        "UBND-QN",
-        SpokespersonRole.HEAD,
-        "Chủ tịch UBND tỉnh (demo)",
-        "Chủ tịch Ủy ban nhân dân tỉnh",
-        "0203 000 0001",
-        "ubnd@demo.quangninh.gov.vn",
-        "",
-        None,
-    ),
-    (
-        "UBND-QN",
-        SpokespersonRole.SPOKESPERSON,
-        "Người phát ngôn UBND tỉnh (demo)",
-        "Chánh Văn phòng UBND tỉnh",
-        "0203 000 0002",
-        "phatngon@demo.quangninh.gov.vn",
-        "",
-        None,
-    ),
-    (
-        "UBND-QN",
-        SpokespersonRole.AUTHORISED,
-        "Phó Chánh Văn phòng UBND tỉnh (demo)",
-        "Phó Chánh Văn phòng UBND tỉnh",
-        "0203 000 0003",
-        "vanphong@demo.quangninh.gov.vn",
-        "Thông tin về công tác phòng, chống thiên tai mùa mưa bão năm nay",
-        6,
-    ),
-    (
-        "SYT",
-        SpokespersonRole.SPOKESPERSON,
-        "Người phát ngôn Sở Y tế (demo)",
-        "Phó Giám đốc Sở Y tế",
-        "0203 000 0010",
-        "phatngon@demo.syt.quangninh.gov.vn",
-        "",
-        None,
-    ),
-    (
-        "SVHTTDL",
-        SpokespersonRole.SPOKESPERSON,
-        "Người phát ngôn Sở VHTTDL (demo)",
-        "Phó Giám đốc Sở Văn hóa, Thể thao và Du lịch",
-        "0203 000 0020",
-        "phatngon@demo.svhttdl.quangninh.gov.vn",
-        "",
-        None,
-    ),
-)
+    _Entry("qn-head", "UBND-QN", SpokespersonRole.HEAD, "Chủ tịch UBND tỉnh (demo)",
+           "Chủ tịch Ủy ban nhân dân tỉnh", "0203 399 0101", "chutich@quangninh.gov.vn.demo"),
+    _Entry("qn-spokesperson", "UBND-QN", SpokespersonRole.SPOKESPERSON,
+           "Người phát ngôn UBND tỉnh (demo)", "Chánh Văn phòng UBND tỉnh", "0203 399 0102",
+           "phatngon@quangninh.gov.vn.demo", decision="1850/QĐ-UBND", decided=date(2025, 6, 25)),
+    _Entry("qn-authorised", "UBND-QN", SpokespersonRole.AUTHORISED,
+           "Phó Chánh Văn phòng UBND tỉnh (demo)", "Phó Chánh Văn phòng UBND tỉnh",
+           "0203 399 0103", "vanphong@quangninh.gov.vn.demo",
+           matter="Thông tin về công tác phòng, chống thiên tai mùa mưa bão năm nay",
+           since=30, until=180, decision="25/GUQ-UBND", decided=31, by="qn-head"),
+    _Entry("syt", "SYT", SpokespersonRole.SPOKESPERSON, "Người phát ngôn Sở Y tế (demo)",
+           "Phó Giám đốc Sở Y tế", "0203 399 0110", "phatngon.syt@quangninh.gov.vn.demo",
+           decision="45/QĐ-SYT", decided=date(2025, 6, 20)),
+    _Entry("svhttdl", "SVHTTDL", SpokespersonRole.SPOKESPERSON,
+           "Người phát ngôn Sở VHTTDL (demo)", "Phó Giám đốc Sở Văn hóa, Thể thao và Du lịch",
+           "0203 399 0120", "phatngon.svhttdl@quangninh.gov.vn.demo"),
+    # A department under the new decree: the head, a spokesperson assigned by decision (posted
+    # the next day) and an authorisation by the head for one matter and a limited time.
+    _Entry("snnmt-head", "SNNMT", SpokespersonRole.HEAD, "Hoàng Văn D (demo)",
+           "Giám đốc Sở Nông nghiệp và Môi trường", "0203 399 0130",
+           "giamdoc.snnmt@quangninh.gov.vn.demo"),
+    _Entry("snnmt", "SNNMT", SpokespersonRole.SPOKESPERSON, "Phạm Thị E (demo)",
+           "Phó Giám đốc Sở Nông nghiệp và Môi trường", "0203 399 0131",
+           "phatngon.snnmt@quangninh.gov.vn.demo", since=58, decision="312/QĐ-SNNMT",
+           decided=60, posted=1),
+    _Entry("snnmt-authorised", "SNNMT", SpokespersonRole.AUTHORISED, "Vũ Văn G (demo)",
+           "Chi cục trưởng Chi cục Chăn nuôi và Thú y", "0203 399 0132",
+           "chicucthuy@quangninh.gov.vn.demo",
+           matter="Thông tin về phòng, chống dịch tả lợn châu Phi trên địa bàn tỉnh",
+           since=10, until=80, decision="18/GUQ-SNNMT", decided=11, by="snnmt-head"),
+    # Commune-level committees: wards, a commune and a special zone.
+    _Entry("p-halong", "P-HALONG", SpokespersonRole.SPOKESPERSON, "Trần Văn B (demo)",
+           "Phó Chủ tịch UBND phường Hạ Long", "0203 399 0201",
+           "phatngon.halong@quangninh.gov.vn.demo", since=44, decision="88/QĐ-UBND",
+           decided=45, posted=1),
+    _Entry("p-mongcai1", "P-MONGCAI1", SpokespersonRole.SPOKESPERSON, "Đỗ Thị H (demo)",
+           "Chánh Văn phòng HĐND và UBND phường Móng Cái 1", "0203 399 0202",
+           "phatngon.mongcai1@quangninh.gov.vn.demo", since=29, decision="41/QĐ-UBND",
+           decided=30),
+    # No official e-mail yet: flagged to the office.
+    _Entry("x-quangla", "X-QUANGLA", SpokespersonRole.SPOKESPERSON, "Ngô Văn K (demo)",
+           "Phó Chủ tịch UBND xã Quảng La", "0203 399 0203", "", since=19,
+           decision="17/QĐ-UBND", decided=20),
+    # Posted four days after the decision: late, flagged to the office.
+    _Entry("dk-coto", "DK-COTO", SpokespersonRole.SPOKESPERSON, "Lê Thị C (demo)",
+           "Phó Chủ tịch UBND đặc khu Cô Tô", "0203 399 0204",
+           "phatngon.coto@quangninh.gov.vn.demo", since=24, decision="56/QĐ-UBND", decided=25,
+           posted=4),
+)  # fmt: skip
+
+
+def _register_row(entry: _Entry, org_id: int, today: date, ids: dict[str, int]) -> Spokesperson:
+    start = today - timedelta(days=entry.since) if entry.since is not None else OPEN_FROM
+    decided = (
+        today - timedelta(days=entry.decided) if isinstance(entry.decided, int) else entry.decided
+    )
+    posted_day = (decided or start) + timedelta(days=entry.posted)
+    return Spokesperson(
+        organisation_id=org_id,
+        role=entry.role,
+        full_name=entry.name,
+        title=entry.title,
+        phone=entry.phone,
+        email=entry.email,
+        matter=entry.matter,
+        valid_from=start,
+        valid_to=today + timedelta(days=entry.until) if entry.until is not None else None,
+        decision_number=entry.decision,
+        decision_date=decided,
+        authorised_by_id=ids.get(entry.by),
+        posted_at=datetime.combine(posted_day, time(9, 30), LOCAL_TZ),
+    )
 
 
 @dataclass
@@ -162,25 +209,16 @@ def _actor(user: User | None, role: Role) -> Actor:
 def seed_register(session: Session, today: date) -> int:
     if session.exec(select(Spokesperson.id)).first() is not None:
         return 0
-    added = 0
-    for code, role, name, title, phone, email, matter, months in REGISTER:
-        org = orgs.get_by_code(session, code)
-        if org is None:
+    ids: dict[str, int] = {}
+    for entry in REGISTER:
+        org = orgs.get_by_code(session, entry.code)
+        if org is None or org.id is None:
             continue
-        session.add(
-            Spokesperson(
-                organisation_id=org.id or 0,
-                role=role,
-                full_name=name,
-                title=title,
-                phone=phone,
-                email=email,
-                matter=matter,
-                valid_from=today - timedelta(days=30) if months else date(2025, 7, 1),
-                valid_to=today + timedelta(days=30 * months) if months else None,
-            )
-        )
-        added += 1
+        person = _register_row(entry, org.id, today, ids)
+        session.add(person)
+        session.flush()  # its id, for the authorisations it signs
+        ids[entry.key] = person.id or 0
+    added = len(ids)
     # A spokesperson who served before: kept in the history.
     org = orgs.get_by_code(session, "UBND-QN")
     if org is not None:
@@ -190,10 +228,13 @@ def seed_register(session: Session, today: date) -> int:
                 role=SpokespersonRole.SPOKESPERSON,
                 full_name="Người phát ngôn nhiệm kỳ trước (demo)",
                 title="Nguyên Chánh Văn phòng UBND tỉnh",
-                phone="0203 000 0009",
+                phone="0203 399 0109",
                 valid_from=date(2021, 1, 1),
                 valid_to=date(2025, 6, 30),
                 ended_reason="Nghỉ hưu theo chế độ",
+                decision_number="105/QĐ-UBND",
+                decision_date=date(2020, 12, 28),
+                posted_at=datetime.combine(date(2021, 1, 4), time(9, 30), LOCAL_TZ),
             )
         )
         added += 1

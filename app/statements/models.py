@@ -103,8 +103,11 @@ _edition_revision = Column("revision", Integer, nullable=False, default=0)
 
 
 class Spokesperson(SQLModel, table=True):
-    """Someone who may speak for an organisation, from `valid_from` to `valid_to` (inclusive);
-    an authorisation also states its matter and has its signed document attached."""
+    """Someone who may speak for an organisation, from `valid_from` to `valid_to` (inclusive).
+    A regular spokesperson is assigned by the head's decision (number and date; the date is
+    required where the rule set of `valid_from` sets a posting time limit); an authorisation
+    states its matter, its end and the head who signed it (`authorised_by_id`). `posted_at` is
+    when the entry went on the public list (the portal's list of spokespersons)."""
 
     __tablename__ = "spokesperson"
 
@@ -126,6 +129,10 @@ class Spokesperson(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_reason: str = Field(default="", max_length=500)
+    decision_number: str = Field(default="", max_length=100)  # số quyết định
+    decision_date: date | None = None
+    authorised_by_id: int | None = Field(default=None, foreign_key="spokesperson.id")
+    posted_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class StatementApprover(SQLModel, table=True):

@@ -204,10 +204,13 @@ def test_adding_with_errors_beside_the_fields_then_adding(p: People, db: Session
     assert db.exec(select(func.count()).select_from(Spokesperson)).one() == 1
 
     account = make_user(db, Role.SPOKESPERSON, full_name="Tài khoản Phát ngôn")
+    head = make_spokesperson(db, p.w.org, role=SpokespersonRole.HEAD, full_name="Chủ tịch (demo)")
     page = p.office.get("/office/spokespersons/new").text
     assert str(account.id) in options(page, "f-user_id")
+    assert str(head.id) in options(page, "f-authorised_by_id")
     end = local_today() + timedelta(days=30)
     form |= {
+        "authorised_by_id": str(head.id),
         "full_name": "Phạm Thị Ủy Quyền",
         "title": "Phó Chánh Văn phòng",
         "email": "uyquyen@quangninh.gov.vn",
@@ -220,6 +223,7 @@ def test_adding_with_errors_beside_the_fields_then_adding(p: People, db: Session
     person = db.exec(select(Spokesperson).where(Spokesperson.full_name == form["full_name"])).one()
     assert person.role == SpokespersonRole.AUTHORISED and person.valid_to == end
     assert person.user_id == account.id and person.matter == "Thông tin về bão số 3"
+    assert person.authorised_by_id == head.id and person.posted_at is not None
     assert audit_count(db, "spokesperson.added") == 1
     card = person_card(p.office.get("/office/spokespersons").text, person.id)
     assert "Authorised to speak" in card and "Thông tin về bão số 3" in card

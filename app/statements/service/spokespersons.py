@@ -1,6 +1,17 @@
-"""The spokesperson register (Decree 09/2017, Art. 3): who may speak for each organisation, from
-when to when, with the signed appointment or authorisation. A statement is issued in the name of a
-person in force for its organisation on the date of issue (`may_speak`)."""
+"""The spokesperson register (Art. 3 of the decree in force on each entry's start date: Decree
+09/2017 before 1/7/2026, Decree 244/2026 from then): who may speak for each organisation, from
+when to when, with the head's assignment decision or written authorisation. A statement is
+issued in the name of a person in force for its organisation on the date of issue (`may_speak`).
+
+Rules of an entry, each refused beside its field:
+- the body is a state body (People's Committee, department, commune-level committee, other; never
+  a press agency) in force on the entry's start date, and a rule set covers that date;
+- a regular spokesperson's decision date is required where that rule set sets a posting time
+  limit, and is never in the future nor after the start;
+- an authorisation has a matter and an end date, and names the head of the same body in force on
+  the start date who signed it: a spokesperson or an authorised person cannot authorise anyone
+  (no further delegation, Decree 244/2026 Art. 3(6));
+- an entry is posted on the public list when it is recorded (`posted_at`)."""
 
 from __future__ import annotations
 
@@ -19,11 +30,12 @@ from app.audit.service import Actor
 from app.errors import NotFound, UnsupportedFile, ValidationFailed
 from app.forms import check_text
 from app.i18n import Msg
+from app.law.rulesets import NoRuleSet, RuleSet, ruleset_on
 from app.orgs import service as orgs
 from app.statements.models import Spokesperson, SpokespersonRole
 from app.statements.service.common import ISSUING_KINDS, office_only
 from app.storage import clean_filename, extension, path_of, storing
-from app.timeutil import local_today
+from app.timeutil import local_today, utcnow
 from app.uow import use_case
 
 DOCUMENT_TYPES = frozenset({"pdf", "jpg", "jpeg", "png"})
@@ -78,6 +90,82 @@ class SpokespersonInput:
     valid_from: date | None = None
     valid_to: date | None = None
     user_id: int | None = None
+    decision_number: str = ""
+    decision_date: date | None = None
+    authorised_by_id: int | None = None
+
+
+def _rules_of(data: SpokespersonInput, errors: dict[str, Msg]) -> RuleSet | None:
+    """The rule set of the entry's start date (its Art. 3 applies to the entry)."""
+    if data.valid_from is None:
+        errors["valid_from"] = Msg("Enter the date from which this person may speak.")
+        return None
+    try:
+        return ruleset_on(data.valid_from)
+    except NoRuleSet as exc:
+        errors["valid_from"] = exc.message
+        return None
+
+
+def _check_organisation(session: Session, data: SpokespersonInput, errors: dict[str, Msg]) -> None:
+    """A state body that may have spokespersons, in force on the entry's start date."""
+    day = data.valid_from or local_today()
+    try:
+        org = orgs.get(session, data.organisation_id, on=day) if data.organisation_id else None
+    except NotFound:
+        org = None
+    if org is None or org.kind not in ISSUING_KINDS:
+        errors["organisation_id"] = Msg("Choose the organisation from the list.")
+    elif not org.active_on(day):
+        errors["organisation_id"] = Msg(
+            "This body does not exist on the start date (%(date)s): choose one in force then.",
+            {"date": day.strftime("%d/%m/%Y")},
+        )
+
+
+def _check_decision(data: SpokespersonInput, rules: RuleSet | None, errors: dict[str, Msg]) -> None:
+    data.decision_number = check_text(data.decision_number, "decision_number", 100, errors)
+    if data.decision_date is None:
+        if data.role == SpokespersonRole.SPOKESPERSON and rules and rules.posting_hours:
+            errors["decision_date"] = Msg(
+                "Enter the date of the head's assignment decision: it is required for a "
+                "spokesperson from %(date)s.",
+                {"date": rules.valid_from.strftime("%d/%m/%Y")},
+            )
+    elif data.decision_date > local_today():
+        errors["decision_date"] = Msg("The decision date cannot be in the future.")
+    elif data.valid_from is not None and data.decision_date > data.valid_from:
+        errors["decision_date"] = Msg("The decision cannot be dated after the start date.")
+
+
+def _check_authoriser(session: Session, data: SpokespersonInput, errors: dict[str, Msg]) -> None:
+    """An authorisation is signed by the head of the same body in force on the start date; one
+    who speaks by assignment or authorisation cannot pass the right on."""
+    if data.role != SpokespersonRole.AUTHORISED:
+        data.authorised_by_id = None  # only an authorisation names who signed it
+        return
+    signer = session.get(Spokesperson, data.authorised_by_id) if data.authorised_by_id else None
+    if data.authorised_by_id is None:
+        errors["authorised_by_id"] = Msg("Choose the head who signed the authorisation.")
+    elif signer is None:
+        errors["authorised_by_id"] = Msg("Choose the person from the list.")
+    elif signer.role != SpokespersonRole.HEAD:
+        errors["authorised_by_id"] = Msg(
+            "%(name)s is not the head of the organisation: a spokesperson or an authorised "
+            "person cannot authorise anyone else (no further delegation).",
+            {"name": signer.full_name},
+        )
+    elif signer.organisation_id != data.organisation_id:
+        errors["authorised_by_id"] = Msg(
+            "Only the head of the same organisation can authorise someone to speak for it."
+        )
+    elif data.valid_from is not None and not may_speak(
+        signer, data.organisation_id or 0, data.valid_from
+    ):
+        errors["authorised_by_id"] = Msg(
+            "%(name)s is not the head on the start date of the authorisation.",
+            {"name": signer.full_name},
+        )
 
 
 def _validate(session: Session, data: SpokespersonInput) -> None:
@@ -95,14 +183,13 @@ def _validate(session: Session, data: SpokespersonInput) -> None:
         )
     elif data.role == SpokespersonRole.AUTHORISED and not data.matter:
         errors["matter"] = Msg("An authorisation is for a stated matter: describe it.")
+    rules = _rules_of(data, errors)
+    _check_organisation(session, data, errors)
     if (
-        orgs.get_active(session, data.organisation_id, tuple(k.value for k in ISSUING_KINDS))
-        is None
+        data.valid_from is not None
+        and data.valid_to is not None
+        and data.valid_to < data.valid_from
     ):
-        errors["organisation_id"] = Msg("Choose the organisation from the list.")
-    if data.valid_from is None:
-        errors["valid_from"] = Msg("Enter the date from which this person may speak.")
-    elif data.valid_to is not None and data.valid_to < data.valid_from:
         errors["valid_to"] = Msg("The end date cannot be before the start date.")
     if (
         data.role == SpokespersonRole.AUTHORISED
@@ -110,17 +197,26 @@ def _validate(session: Session, data: SpokespersonInput) -> None:
         and "valid_to" not in errors
     ):
         errors["valid_to"] = Msg("An authorisation is for a limited time: enter its end date.")
+    _check_decision(data, rules, errors)
+    _check_authoriser(session, data, errors)
     if data.user_id is not None and session.get(User, data.user_id) is None:
         errors["user_id"] = Msg("Choose the account from the list.")
     if errors:
         raise ValidationFailed(errors)
 
 
+def authorisers(session: Session) -> list[Spokesperson]:
+    """Everyone in the register, heads first, for the "authorised by" list (the rule that only
+    the head may authorise is said beside the field when someone else is chosen)."""
+    rows = session.exec(select(Spokesperson)).all()
+    order = {role: i for i, role in enumerate(SpokespersonRole)}
+    return sorted(rows, key=lambda p: (p.organisation_id, order[p.role], -p.valid_from.toordinal()))
+
+
 @use_case
-def add_spokesperson(
-    session: Session, *, actor: Actor, data: SpokespersonInput, document: object | None = None
-) -> Spokesperson:
-    """Enter a person in the register (an authorisation's document is attached separately)."""
+def add_spokesperson(session: Session, *, actor: Actor, data: SpokespersonInput) -> Spokesperson:
+    """Enter a person in the register, posted on the public list at once (the signed decision or
+    authorisation is attached separately)."""
     office_only(actor)
     _validate(session, data)
     assert data.organisation_id is not None and data.role is not None
@@ -136,12 +232,20 @@ def add_spokesperson(
         valid_from=data.valid_from,
         valid_to=data.valid_to,
         user_id=data.user_id,
+        decision_number=data.decision_number,
+        decision_date=data.decision_date,
+        authorised_by_id=data.authorised_by_id,
         created_by=actor.user_id,
+        posted_at=utcnow(),  # on the public list from now: it reads the register
     )
     session.add(person)
-    audit.record(
-        session, actor, "spokesperson.added", person, f"{person.full_name} ({person.role})"
-    )
+    details = [f"{person.full_name} ({person.role})"]
+    if person.decision_number or person.decision_date:
+        day = person.decision_date.isoformat() if person.decision_date else "—"
+        details.append(f"decision {person.decision_number or '—'} of {day}")
+    if person.authorised_by_id:
+        details.append(f"by #{person.authorised_by_id}")
+    audit.record(session, actor, "spokesperson.added", person, ", ".join(details))
     visibility.mark_public_change(session)
     return person
 

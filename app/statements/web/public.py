@@ -1,5 +1,6 @@
 """The newsroom: published statements (list, search, each statement and its translations, a print
-view, files), the public spokesperson register and the sitemap.
+view, files), the public spokesperson register (the portal's list, with its CSV and XLSX
+downloads) and the sitemap.
 
 Everything here is read "as at now" (an embargoed statement is a 404 until its time) and goes
 through the page cache (`statements.cache`) except downloads. Queries live in `queries`.
@@ -21,7 +22,10 @@ from app import timeutil
 from app.access import Public
 from app.db import SessionDep
 from app.errors import NotFound
+from app.i18n import N_, gettext
 from app.orgs import service as orgs
+from app.reports import exports
+from app.reports.tables import Cell, Table
 from app.statements import cache, queries, service
 from app.statements.models import (
     COMPLIANCE_LABELS,
@@ -29,8 +33,9 @@ from app.statements.models import (
     SPOKESPERSON_ROLE_LABELS,
     StatementKind,
 )
+from app.statements.service import register_view as listing
 from app.storage import download_headers, path_of
-from app.templating import render
+from app.templating import render, request_locale
 from app.timeutil import LOCAL_TZ
 
 router = APIRouter(include_in_schema=False)
@@ -253,14 +258,26 @@ def _next_midnight(now: datetime) -> datetime:
     return datetime.combine(tomorrow, time(0), LOCAL_TZ)
 
 
+def _register(session: Session, today: date, level: str, org: str) -> listing.RegisterView:
+    filters = listing.RegisterFilters.parse(level, org)
+    return listing.register_view(session, on=today, filters=filters)
+
+
 @router.get("/spokespersons")
-def spokespersons_page(request: Request, identity: Public, session: SessionDep) -> Response:
-    """Who may speak for each organisation today (Decree 09/2017, Art. 3), and who could."""
+def spokespersons_page(
+    request: Request, identity: Public, session: SessionDep, level: str = "", org: str = ""
+) -> Response:
+    """The portal's list of spokespersons (Art. 3 of the decree in force): who may speak for
+    each body today, filtered by level and body, and who could before."""
 
     def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
         today: date = timeutil.to_local(now).date()
+        view = _register(session, today, level, org)
         context = {
-            "groups": queries.register(session, on=today),
+            "view": view,
+            "filters": view.filters,
+            "levels": listing.LEVEL_LABELS,
+            "filter_orgs": listing.filter_organisations(session, today),
             "today": today,
             "role_labels": SPOKESPERSON_ROLE_LABELS,
         }
@@ -275,6 +292,86 @@ def spokespersons_page(request: Request, identity: Public, session: SessionDep) 
         )
 
     return cache.serve(request, identity, build)
+
+
+# The downloads have the page's rows (who may speak today, as filtered) and its columns.
+REGISTER_COLUMNS = (
+    N_("Organisation"),
+    N_("Level"),
+    N_("Role"),
+    N_("Full name"),
+    N_("Title (position)"),
+    N_("Phone"),
+    N_("Official e-mail"),
+    N_("Since"),
+    N_("Until"),
+    N_("Decision number"),
+    N_("Decision date"),
+    N_("Posted"),
+    N_("Matter (for an authorisation)"),
+)
+
+
+def register_table(view: listing.RegisterView, locale: str) -> Table:
+    """The current list as one table, in the reader's language."""
+    rows: list[list[Cell]] = []
+    for e in view.current:
+        p = e.person
+        rows.append(
+            [
+                e.organisation.name(locale),
+                gettext(locale, listing.LEVEL_LABELS[e.level]) if e.level else None,
+                gettext(locale, SPOKESPERSON_ROLE_LABELS[p.role]),
+                p.full_name,
+                p.title,
+                p.phone or None,
+                p.email or None,
+                timeutil.format_date(p.valid_from),
+                timeutil.format_date(p.valid_to) or None,
+                p.decision_number or None,
+                timeutil.format_date(p.decision_date) or None,
+                timeutil.format_datetime(p.posted_at) or None,
+                p.matter or None,
+            ]
+        )
+    return Table(
+        key="spokespersons",
+        title=gettext(locale, "Spokespersons on %(date)s", date=timeutil.format_date(view.day)),
+        columns=[gettext(locale, c) for c in REGISTER_COLUMNS],
+        rows=rows,
+    )
+
+
+def _download(request: Request, session: Session, level: str, org: str) -> tuple[Table, str]:
+    today = timeutil.local_today()
+    table = register_table(_register(session, today, level, org), request_locale(request))
+    return table, f"nguoi-phat-ngon-{today.isoformat()}"
+
+
+@router.get("/spokespersons.csv")
+def spokespersons_csv(
+    request: Request, identity: Public, session: SessionDep, level: str = "", org: str = ""
+) -> Response:
+    """The current list (as filtered) as CSV: UTF-8 with a BOM, formulas neutralised."""
+    table, stem = _download(request, session, level, org)
+    return Response(
+        exports.to_csv([table]),
+        media_type="text/csv; charset=utf-8",
+        headers=download_headers(f"{stem}.csv"),
+    )
+
+
+@router.get("/spokespersons.xlsx")
+def spokespersons_xlsx(
+    request: Request, identity: Public, session: SessionDep, level: str = "", org: str = ""
+) -> Response:
+    """The current list (as filtered) as an Excel workbook, formulas neutralised."""
+    table, stem = _download(request, session, level, org)
+    return Response(
+        exports.to_xlsx([table], title=table.title),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=download_headers(f"{stem}.xlsx"),
+    )
 
 
 @router.get("/spokespersons/{spokesperson_id:int}/document")

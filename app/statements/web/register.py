@@ -1,7 +1,8 @@
-"""The spokesperson register (Decree 09/2017, Art. 3) as the office keeps it: who may speak for
-each organisation, from when to when, with the signed appointment or authorisation; and the
-administrator's pages for who may approve statements and which languages they are translated
-into. Every rule is in `service`."""
+"""The spokesperson register (Art. 3 of the decree of each entry's date) as the office keeps it:
+who may speak for each organisation, from when to when, with the assignment decision or the
+signed authorisation; entries posted late or without contact details flagged; filters by level
+and body. Also the administrator's pages for who may approve statements and which languages they
+are translated into. Every rule is in `service`."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from app.flash import flash
 from app.forms import parse_date, parse_int
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.orgs.models import OrgView
 from app.statements import service
 from app.statements.models import SPOKESPERSON_ROLE_LABELS, SpokespersonRole
+from app.statements.service import register_view as listing
+from app.statements.service.spokespersons import authorisers
 from app.storage import download_headers
 from app.templating import redirect, render
 from app.timeutil import local_today
@@ -43,7 +45,11 @@ PERSON_FIELDS = (
     "valid_from",
     "valid_to",
     "user_id",
+    "decision_number",
+    "decision_date",
+    "authorised_by_id",
 )
+DATE_FIELDS = ("valid_from", "valid_to", "decision_date")
 ROLE_VALUES = frozenset(r.value for r in SpokespersonRole)
 # Accounts a person in the register may be linked to (the one who signs in to approve, say).
 LINKABLE_ROLES = (Role.SPOKESPERSON, Role.PRESS_OFFICE, Role.DEPARTMENT)
@@ -51,27 +57,6 @@ DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png"
 
 
 # --- The register -------------------------------------------------------------------------------
-
-
-def _groups(session: Session, names: dict[int, OrgView], today: date) -> list[dict[str, Any]]:
-    """The register per organisation: in force today, to come, and past (newest first)."""
-    current, others = service.register(session, on=today)
-    groups: dict[int, dict[str, Any]] = {}
-    for person in current + others:
-        group = groups.setdefault(
-            person.organisation_id,
-            {"org_id": person.organisation_id, "current": [], "future": [], "past": []},
-        )
-        if person in current:
-            group["current"].append(person)
-        elif person.valid_from > today:
-            group["future"].append(person)
-        else:
-            group["past"].append(person)
-    return sorted(
-        groups.values(),
-        key=lambda g: names[g["org_id"]].name_vi if g["org_id"] in names else "",
-    )
 
 
 def _register_page(
@@ -84,10 +69,16 @@ def _register_page(
     status_code: int = 200,
 ) -> Response:
     today = local_today()
-    names = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    filters = listing.RegisterFilters.parse(
+        request.query_params.get("level"), request.query_params.get("org")
+    )
+    view = listing.register_view(session, on=today, filters=filters)
     ctx = {
-        "groups": _groups(session, names, today),
-        "names": names,
+        "view": view,
+        "filters": filters,
+        "levels": listing.LEVEL_LABELS,
+        "filter_orgs": listing.filter_organisations(session, today),
+        "people": {e.person.id: e.person for g in view.groups for e in g.entries},
         "today": today,
         "role_labels": SPOKESPERSON_ROLE_LABELS,
         "failed": failed,
@@ -116,14 +107,25 @@ def _person_page(
         for u in accounts.list_users(session, status=UserStatus.ACTIVE.value)
         if u.role in LINKABLE_ROLES
     ]
+    # The bodies in force on the start date typed (today before one is typed).
+    day = parse_date(form.get("valid_from")) or local_today()
+    names = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
+    signers: dict[int, list[Any]] = {}
+    for person in authorisers(session):
+        signers.setdefault(person.organisation_id, []).append(person)
     ctx = {
         "form": form,
         "errors": errors or {},
-        "issuers": orgs.list_organisations(session, kinds=service.ISSUING_KINDS),
+        "issuers": orgs.list_organisations(session, on=day, kinds=service.ISSUING_KINDS),
+        "issuers_day": day,
         "roles": list(SpokespersonRole),
         "role_labels": SPOKESPERSON_ROLE_LABELS,
         "accounts": accounts_offered,
         "account_roles": ROLE_LABELS,
+        "signers": sorted(
+            signers.items(), key=lambda kv: names[kv[0]].name_vi if kv[0] in names else ""
+        ),
+        "names": names,
     }
     return render(request, "statements/register_form.html", ctx, status_code=status_code)
 
@@ -135,18 +137,18 @@ def new_person_page(request: Request, identity: OfficeOnly, session: SessionDep)
     return _person_page(request, session, form)
 
 
-def _dates(form: dict[str, Any]) -> tuple[date | None, date | None]:
-    """The period typed; a date that cannot be read is said beside its field."""
+def _dates(form: dict[str, Any]) -> dict[str, date | None]:
+    """The dates typed; a date that cannot be read is said beside its field."""
     errors: dict[str, Msg] = {}
-    found: list[date | None] = []
-    for name in ("valid_from", "valid_to"):
+    found: dict[str, date | None] = {}
+    for name in DATE_FIELDS:
         day = parse_date(form[name]) if form[name].strip() else None
         if form[name].strip() and day is None:
             errors[name] = Msg("Enter a date, for example 01/01/2026.")
-        found.append(day)
+        found[name] = day
     if errors:
         raise ValidationFailed(errors)
-    return found[0], found[1]
+    return found
 
 
 @router.post("/office/spokespersons/new")
@@ -154,7 +156,7 @@ async def new_person(request: Request, identity: OfficeOnly, session: SessionDep
     data = await request.form()
     form: dict[str, Any] = {name: str(data.get(name, "")) for name in PERSON_FIELDS}
     try:
-        valid_from, valid_to = _dates(form)
+        dates = _dates(form)
         person = service.add_spokesperson(
             session,
             actor=identity.actor,
@@ -166,9 +168,12 @@ async def new_person(request: Request, identity: OfficeOnly, session: SessionDep
                 phone=form["phone"],
                 email=form["email"],
                 matter=form["matter"],
-                valid_from=valid_from,
-                valid_to=valid_to,
+                valid_from=dates["valid_from"],
+                valid_to=dates["valid_to"],
                 user_id=parse_int(form["user_id"]),
+                decision_number=form["decision_number"],
+                decision_date=dates["decision_date"],
+                authorised_by_id=parse_int(form["authorised_by_id"]),
             ),
         )
     except ValidationFailed as exc:
