@@ -1,4 +1,5 @@
-"""Official statements (Decree 09/2017, Art. 4) and the spokesperson register (Art. 3).
+"""Official statements (the forms of Decree 244/2026 Art. 5, earlier Decree 09/2017 Art. 4) and the
+spokesperson register (Art. 3 of both).
 
 A statement is a numbered document of one kind, issued in the name of a spokesperson of an
 organisation. Its content lives in editions (learned from GOV.UK's publisher): the first edition

@@ -1,4 +1,4 @@
-"""JSON API for official statements (Decree 09/2017): the public reads what is published; the
+"""JSON API for official statements: the public reads what is published; the
 press office and the spokesperson draft, review, schedule, publish, correct and withdraw.
 
 What the public sees is decided by time, as on the pages: an edition is visible from its
