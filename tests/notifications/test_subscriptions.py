@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.i18n import gettext
+from app.notifications import announcements
 from app.notifications import subscriptions as subs
 from app.notifications.models import Announcement, OutboxMessage, Subscription
 from app.orgs.models import Organisation
@@ -354,7 +355,7 @@ def test_a_published_statement_goes_once_to_each_matching_subscription_only(
     subscribed(db, settings, "twice@x.vn", topics=["y-te"])  # two subscriptions: two messages
     st = issue(db, p.health, "Tiêm chủng mùa đông", topics=(p.health_topic,))
 
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 6
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 6
     assert recipients(db) == sorted(
         ["all@x.vn", "kind@x.vn", "topic@x.vn", "org@x.vn", "twice@x.vn", "twice@x.vn"]
     )
@@ -365,16 +366,16 @@ def test_a_published_statement_goes_once_to_each_matching_subscription_only(
     assert f"{st.id}/TCBC-UBND" in message.text_body and "Sở Y tế" in message.text_body
     assert "10/03/2026 09:00" in message.text_body  # 02:00 UTC in Ha Long
 
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 0  # once only
-    assert as_sender(subs.announce_statements, db, settings, NOW + timedelta(hours=1)) == 0
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 0  # once only
+    assert as_sender(announcements.announce_statements, db, settings, NOW + timedelta(hours=1)) == 0
     assert len(mails(db)) == 6
 
 
 def test_statements_older_than_a_week_are_never_mailed(db: Session, settings: Settings) -> None:
     p = province(db)
     subscribed(db, settings, "all@x.vn")
-    issue(db, p.health, "Lưu trữ", at=NOW - subs.ANNOUNCE_WINDOW - timedelta(minutes=1))
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 0
+    issue(db, p.health, "Lưu trữ", at=NOW - announcements.ANNOUNCE_WINDOW - timedelta(minutes=1))
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 0
     assert mails(db) == []
 
 
@@ -384,10 +385,13 @@ def test_an_embargoed_statement_is_announced_only_when_its_time_comes(
     p = province(db)
     subscribed(db, settings, "all@x.vn")
     issue(db, p.health, "Cấm vận", at=NOW + timedelta(hours=2), state=EditionState.SCHEDULED)
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 0
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 0
     assert mails(db) == [] and db.exec(select(Announcement)).all() == []
     assert (
-        as_sender(subs.announce_statements, db, settings, NOW + timedelta(hours=2, minutes=1)) == 1
+        as_sender(
+            announcements.announce_statements, db, settings, NOW + timedelta(hours=2, minutes=1)
+        )
+        == 1
     )
     assert "Cấm vận" in mails(db, "all@x.vn")[0].subject
 
@@ -405,10 +409,10 @@ def test_a_major_edition_is_announced_as_an_update_a_minor_one_is_not(
         at=NOW - timedelta(days=2),
         translations={"en": "Vaccination"},
     )
-    assert as_sender(subs.announce_statements, db, settings, NOW - timedelta(days=2)) == 2
+    assert as_sender(announcements.announce_statements, db, settings, NOW - timedelta(days=2)) == 2
 
     new_edition(db, st, ChangeKind.MINOR, "Lịch tiêm chủng (sửa lỗi)", at=NOW - timedelta(hours=3))
-    assert as_sender(subs.announce_statements, db, settings, NOW - timedelta(hours=2)) == 0
+    assert as_sender(announcements.announce_statements, db, settings, NOW - timedelta(hours=2)) == 0
 
     ed = new_edition(
         db,
@@ -424,7 +428,7 @@ def test_a_major_edition_is_announced_as_an_update_a_minor_one_is_not(
         )
     )
     db.commit()
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 2
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 2
     update = mails(db, "all@x.vn")[-1]
     assert update.subject == gettext("vi", "Updated: %(title)s", title="Lịch tiêm chủng mới")
     assert "Đổi ngày tiêm" in update.text_body and "Đổi ngày tiêm" in update.html_body
@@ -444,7 +448,7 @@ def test_an_english_subscription_reads_english_and_links_the_translation(
         "Lễ hội Hạ Long",
         translations={"en": "Ha Long festival", "zh": "下龙节"},
     )
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 2
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 2
     [en] = mails(db, "english@x.vn")
     assert en.subject == "New statement: Ha Long festival"
     assert en.language == "en"
@@ -465,8 +469,8 @@ def test_every_message_carries_its_unsubscribe_link(db: Session, settings: Setti
     _sub, token = subscribed(db, settings, "all@x.vn")
     _digest, digest_token = subscribed(db, settings, "digest@x.vn", digest=True)
     issue(db, p.health, "Tiêm chủng")
-    as_sender(subs.announce_statements, db, settings, NOW)
-    as_sender(subs.send_subscription_digests, db, settings, NOW)
+    as_sender(announcements.announce_statements, db, settings, NOW)
+    as_sender(announcements.send_subscription_digests, db, settings, NOW)
     assert recipients(db) == ["all@x.vn", "digest@x.vn"]
     for message, t in (
         (mails(db, "all@x.vn")[0], token),
@@ -497,7 +501,7 @@ def test_the_unsubscribe_page_has_a_button_that_ends_it_and_nothing_more_is_sent
     assert web.get(f"/unsubscribe/{token}").status_code == 200  # the link still answers
 
     issue(db, p.health, "Tiêm chủng")
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 0
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 0
     assert mails(db) == []
     assert web.get("/unsubscribe/9.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").status_code == 404
 
@@ -513,7 +517,7 @@ def test_one_click_unsubscribe_from_a_mail_client_needs_no_csrf_token(
     db.expire_all()
     assert db.get(Subscription, sub.id).ended_at is not None  # type: ignore[union-attr]
     issue(db, p.health, "Tiêm chủng")
-    assert as_sender(subs.announce_statements, db, settings, NOW) == 0
+    assert as_sender(announcements.announce_statements, db, settings, NOW) == 0
 
 
 # --- The daily digest ----------------------------------------------------------------------------
@@ -533,14 +537,14 @@ def test_a_digest_subscription_gets_one_message_a_day_after_seven(
     )
     issue(db, p.health, "Tiêm chủng", at=local(9, 16), topics=(p.health_topic,))
     issue(db, p.committee, "Lễ hội hoa", at=local(9, 20), topics=(p.tourism,))
-    as_sender(subs.announce_statements, db, settings, local(9, 16, 5))
-    as_sender(subs.announce_statements, db, settings, local(9, 20, 5))
+    as_sender(announcements.announce_statements, db, settings, local(9, 16, 5))
+    as_sender(announcements.announce_statements, db, settings, local(9, 20, 5))
     assert mails(db) == []  # nothing at once
 
     assert (
-        as_sender(subs.send_subscription_digests, db, settings, local(10, 6, 55)) == 0
+        as_sender(announcements.send_subscription_digests, db, settings, local(10, 6, 55)) == 0
     )  # before 07:00
-    assert as_sender(subs.send_subscription_digests, db, settings, local(10, 7, 5)) == 2
+    assert as_sender(announcements.send_subscription_digests, db, settings, local(10, 7, 5)) == 2
     [digest] = mails(db, "digest@x.vn")
     assert digest.subject == gettext("vi", "Official statements, %(day)s", day="10/03/2026")
     assert "Tiêm chủng" in digest.text_body and "Lễ hội hoa" in digest.text_body
@@ -548,12 +552,14 @@ def test_a_digest_subscription_gets_one_message_a_day_after_seven(
     [tourism] = mails(db, "digest-tourism@x.vn")
     assert "Lễ hội hoa" in tourism.text_body and "Tiêm chủng" not in tourism.text_body
 
-    assert as_sender(subs.send_subscription_digests, db, settings, local(10, 21)) == 0  # once a day
-    issue(db, p.health, "Nắng nóng", at=local(10, 22), topics=(p.health_topic,))
-    as_sender(subs.announce_statements, db, settings, local(10, 22, 5))
-    assert as_sender(subs.send_subscription_digests, db, settings, local(10, 23)) == 0
     assert (
-        as_sender(subs.send_subscription_digests, db, settings, local(11, 7, 30)) == 1
+        as_sender(announcements.send_subscription_digests, db, settings, local(10, 21)) == 0
+    )  # once a day
+    issue(db, p.health, "Nắng nóng", at=local(10, 22), topics=(p.health_topic,))
+    as_sender(announcements.announce_statements, db, settings, local(10, 22, 5))
+    assert as_sender(announcements.send_subscription_digests, db, settings, local(10, 23)) == 0
+    assert (
+        as_sender(announcements.send_subscription_digests, db, settings, local(11, 7, 30)) == 1
     )  # tourism: none
     latest = mails(db, "digest@x.vn")[-1]
     assert "Nắng nóng" in latest.text_body and "Tiêm chủng" not in latest.text_body
@@ -571,8 +577,8 @@ def test_a_title_with_markup_is_escaped_in_the_html_message(
     subscribed(db, settings, "digest@x.vn", digest=True)
     title = '<script>alert("x")</script> Sở & Ngành'
     issue(db, p.health, title, summary="<b>đậm</b>")
-    as_sender(subs.announce_statements, db, settings, NOW)
-    as_sender(subs.send_subscription_digests, db, settings, NOW)
+    as_sender(announcements.announce_statements, db, settings, NOW)
+    as_sender(announcements.send_subscription_digests, db, settings, NOW)
     for message in mails(db):
         assert "<script>" not in message.html_body and "<b>đậm" not in message.html_body
         assert "&lt;script&gt;" in message.html_body and "&amp; Ngành" in message.html_body
@@ -600,8 +606,10 @@ def test_a_signed_in_subscriber_also_finds_the_statement_under_the_bell(
     subscribed(db, settings, other.email, user_id=other.id, topics=["du-lich"])  # not this one
     st = issue(db, p.health, "Tiêm chủng mùa đông", topics=(p.health_topic,))
 
-    as_sender(subs.announce_statements, db, settings, NOW)
-    as_sender(subs.announce_statements, db, settings, NOW + timedelta(hours=1))  # once only
+    as_sender(announcements.announce_statements, db, settings, NOW)
+    as_sender(
+        announcements.announce_statements, db, settings, NOW + timedelta(hours=1)
+    )  # once only
     notices = db.exec(select(Notice)).all()
     assert [(n.user_id, n.kind, n.link) for n in notices] == [
         (journalist.id, NoticeKind.STATEMENT_PUBLISHED, f"/statements/{st.id}")
