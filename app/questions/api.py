@@ -25,11 +25,12 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User, UserStatus
 from app.db import SessionDep
 from app.error_pages import api_locale
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
 from app.i18n import N_, gettext
+from app.law.rulesets import NoRuleSet, ruleset_on
 from app.orgs import service as orgs
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrgKind
-from app.questions import service, states
+from app.questions import deadlines, service, states
 from app.questions.deadlines import load_rules
 from app.questions.models import (
     OPEN,
@@ -289,6 +290,7 @@ class RefusalGroundPublic(SQLModel):
     label_vi: str
     label_en: str
     citation: str
+    ruleset: str  # the legal rule set these grounds belong to (app/law)
 
 
 class ServiceLevelPublic(SQLModel):
@@ -382,7 +384,7 @@ def _question_out(request: Request, q: Question) -> QuestionPublic:
 def _answer_out(
     a: Answer, locale: str, *, staff: bool, files: list[AnswerFile] | None = None
 ) -> AnswerPublic:
-    ground = load_rules().grounds.get(a.refusal_ground) if a.refusal_ground else None
+    ground = deadlines.ground_of(a.refusal_ground, a.approved_at)
     return AnswerPublic.model_validate(
         {
             **a.model_dump(),
@@ -391,7 +393,7 @@ def _answer_out(
                 for f in files or []
             ],
             "refusal_ground_label": ground.label(locale) if ground else "",
-            "refusal_citation": ground.citation if ground else "",
+            "refusal_citation": ground.citation(locale) if ground else "",
             "new_due_at": _utc(a.new_due_at),
             "drafted_by": a.drafted_by if staff else None,
             "edited_by": a.edited_by if staff else None,
@@ -755,19 +757,26 @@ def approve_answer(
 
 
 @router.get("/refusal-grounds", response_model=list[RefusalGroundPublic], tags=RULE_TAGS)
-def refusal_grounds(request: Request, identity: Public) -> list[RefusalGroundPublic]:
-    """The grounds on which the spokesperson may refuse (Press Law 2016 Art. 38(2)), with
-    their citations."""
+def refusal_grounds(
+    request: Request, identity: Public, on: date | None = None
+) -> list[RefusalGroundPublic]:
+    """The grounds on which the spokesperson may refuse under the law in force on `on` (default
+    today): Press Law 2016 Art. 38(2) to 30/6/2026, Press Law 2025 Art. 31(2) from 1/7/2026."""
     locale = api_locale(request)
+    try:
+        ruleset = ruleset_on(on or local_today())
+    except NoRuleSet as exc:
+        raise ValidationFailed({"on": exc.message}) from exc
     return [
         RefusalGroundPublic(
             code=g.code,
             label=g.label(locale),
             label_vi=g.label_vi,
             label_en=g.label_en,
-            citation=g.citation,
+            citation=g.citation(locale),
+            ruleset=ruleset.code,
         )
-        for g in load_rules().grounds.values()
+        for g in ruleset.refusal_grounds.values()
     ]
 
 

@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.holidays.service import WorkCalendar
-from app.timeutil import LOCAL_TZ, to_local
+from app.law.rulesets import Cited, ruleset_on
+from app.timeutil import LOCAL_TZ, local_today, to_local
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.toml"
 END_OF_DAY = time(17, 0)  # answers are due by the end of the working day
@@ -35,29 +36,31 @@ class ServiceLevel:
 
 
 @dataclass(frozen=True)
-class RefusalGround:
-    code: str
-    label_vi: str
-    label_en: str
-    citation: str
-
-    def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" else self.label_vi
-
-
-@dataclass(frozen=True)
 class Rules:
     levels: dict[str, ServiceLevel]
-    grounds: dict[str, RefusalGround]
 
 
 @lru_cache(maxsize=4)
 def load_rules(path: Path = RULES_FILE) -> Rules:
-    """The service levels and refusal grounds held as data."""
+    """The service levels held as data (the refusal grounds are the law's: `grounds_on`)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     levels = {code: ServiceLevel(code=code, **v) for code, v in data["service_levels"].items()}
-    grounds = {code: RefusalGround(code=code, **v) for code, v in data["refusal_grounds"].items()}
-    return Rules(levels, grounds)
+    return Rules(levels)
+
+
+def grounds_on(day: date) -> dict[str, Cited]:
+    """The grounds on which a spokesperson may refuse, in the law in force on `day` (Press Law
+    2016 Art. 38(2) to 30/6/2026, Press Law 2025 Art. 31(2) from 1/7/2026)."""
+    return ruleset_on(day).refusal_grounds
+
+
+def ground_of(refusal_ground: str, approved_at: datetime | None) -> Cited | None:
+    """A refusal's ground in the words of the law of its date: the day it was approved, or
+    today for a draft."""
+    if not refusal_ground:
+        return None
+    day = to_local(approved_at).date() if approved_at else local_today()
+    return grounds_on(day).get(refusal_ground)
 
 
 def level_for(rules: Rules, channel: str, incident: bool) -> ServiceLevel:

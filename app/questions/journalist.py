@@ -23,7 +23,7 @@ from app.forms import parse_int
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
-from app.questions import service
+from app.questions import deadlines, service
 from app.questions.deadlines import load_rules
 from app.questions.models import ANSWER_KIND_LABELS, OPEN, STATUS_LABELS, Question
 from app.templating import redirect, render, request_locale
@@ -39,6 +39,7 @@ def _labels() -> dict[str, Any]:
         "kind_labels": ANSWER_KIND_LABELS,
         "languages": service.LANGUAGES,
         "rules": load_rules(),
+        "ground_of": deadlines.ground_of,
         "open_statuses": OPEN,
         "now": utcnow(),
     }

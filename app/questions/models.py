@@ -83,7 +83,7 @@ LIVE_LABELS: dict[LiveState, str] = {
 class AnswerKind(StrEnum):
     ANSWER = "answer"
     HOLDING = "holding"  # "we will reply by …": sets a new due date
-    REFUSAL = "refusal"  # Decree 09/2017 Art. 8(3), a ground of Press Law 2016 Art. 38(2)
+    REFUSAL = "refusal"  # with a legal ground of the law of its date (app/law)
 
 
 ANSWER_KIND_LABELS: dict[AnswerKind, str] = {
@@ -171,7 +171,7 @@ class Answer(SQLModel, table=True):
     question_id: int = Field(foreign_key="question.id", index=True)
     kind: AnswerKind = Field(default=AnswerKind.ANSWER, sa_type=EnumText(AnswerKind))
     text: str = Field(default="", max_length=20000)
-    refusal_ground: str = Field(default="", max_length=20)  # a code of data/rules.toml
+    refusal_ground: str = Field(default="", max_length=20)  # a ground code of the law of its date
     new_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # holding answers
     public: bool = False  # shown as Q&A on the briefing's page after approval
     status: AnswerStatus = Field(default=AnswerStatus.DRAFT, sa_type=EnumText(AnswerStatus))

@@ -34,7 +34,7 @@ from app.forms import parse_date, parse_ids, parse_int, parse_time
 from app.i18n import N_, Msg
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind, OrgView
-from app.questions import service, states
+from app.questions import deadlines, service, states
 from app.questions.deadlines import load_rules
 from app.questions.models import (
     ANSWER_KIND_LABELS,
@@ -90,8 +90,10 @@ def _labels(request: Request) -> dict[str, Any]:
         "languages": service.LANGUAGES,
         "rules": rules,
         "ground_options": [
-            (g.code, f"{g.label(locale)} ({g.citation})") for g in rules.grounds.values()
+            (g.code, f"{g.label(locale)} ({g.citation(locale)})")
+            for g in deadlines.grounds_on(local_today()).values()
         ],
+        "ground_of": deadlines.ground_of,
         "answer_kinds": list(AnswerKind),
         "channels": list(Channel),
         "statuses": list(QuestionStatus),

@@ -32,6 +32,7 @@ from app.errors import STALE, Conflict, Forbidden, NotFound, TooManyRequests, Va
 from app.forms import CONTROL_CHARS, check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
+from app.law.rulesets import ruleset_at
 from app.notifications import triggers
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
@@ -52,7 +53,7 @@ from app.questions.models import (
 )
 from app.questions.states import Step
 from app.storage import path_of, storing
-from app.timeutil import to_local, utcnow
+from app.timeutil import local_today, to_local, utcnow
 
 OFFICE_ROLES = frozenset({Role.PRESS_OFFICE.value, Role.SPOKESPERSON.value})
 MAX_TEXT = 5000
@@ -408,8 +409,33 @@ def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     _set_due(session, q)
     session.add(q)
     audit.record(session, actor, "question.recorded", q, q.text[:200])
+    if q.incident:
+        _open_matter(session, actor, q)
     session.commit()
     return q
+
+
+def _open_matter(session: Session, actor: Actor, q: Question) -> None:
+    """A question about an incident is a sudden matter whose clock runs from its receipt (Decree
+    244/2026 Art. 7(3); before 1/7/2026 Decree 09/2017 Art. 6): opened once, with the question
+    linked, so that the office's clocks and the yearly report count it."""
+    from app.incidents import queries as matters  # the incidents area reads questions' models
+    from app.incidents import service as incidents
+    from app.incidents.models import LinkKind
+
+    session.flush()
+    assert q.id is not None
+    if matters.matters_linked_to(session, LinkKind.QUESTION, q.id):
+        return
+    kinds = ruleset_at(q.received_at).sudden_kinds
+    kind = next(code for code, k in kinds.items() if k.hours)  # the timed kind of that law
+    incidents.open_from_question(
+        session,
+        actor=actor,
+        question_id=q.id,
+        kind=kind,
+        clock_started_at=min(q.received_at, utcnow()),
+    )
 
 
 # --- Triage and routing (the office) ---------------------------------------------------------------
@@ -451,6 +477,8 @@ def accept(
     q.updated_at = utcnow()
     session.add(q)
     audit.record(session, actor, "question.accepted", q)
+    if q.incident:
+        _open_matter(session, actor, q)
     session.commit()
     return q
 
@@ -639,9 +667,11 @@ def _validate_answer(data: AnswerInput, rules: Rules) -> datetime | None:
     elif len(data.text) > 20000:
         errors["text"] = Msg("Use at most %(n)s characters.", {"n": 20000})
     new_due = None
-    if data.kind == AnswerKind.REFUSAL and data.refusal_ground not in rules.grounds:
+    if data.kind == AnswerKind.REFUSAL and data.refusal_ground not in deadlines.grounds_on(
+        local_today()
+    ):
         errors["refusal_ground"] = Msg(
-            "Choose the legal ground of the refusal (Press Law 2016, Art. 38(2))."
+            "Choose the legal ground of the refusal, among those of the law in force today."
         )
     if data.kind != AnswerKind.REFUSAL:
         data.refusal_ground = ""
@@ -700,7 +730,8 @@ def approve(
     session: Session, *, actor: Actor, question_id: int, expected_revision: int | None = None
 ) -> Answer:
     """The office or the spokesperson approves the draft; never the person who drafted or last
-    edited it. A refusal is approved by the spokesperson (Decree 09/2017, Art. 8(3))."""
+    edited it. A refusal is approved by the spokesperson (Decree 244/2026 Art. 4(3); earlier
+    Decree 09/2017 Art. 8(3))."""
     _office_only(actor)
     q = get(session, question_id, actor=actor)
     draft = draft_of(session, question_id)
@@ -713,6 +744,15 @@ def approve(
     if draft.kind == AnswerKind.REFUSAL and actor.role != Role.SPOKESPERSON.value:
         raise Forbidden(Msg("Only the spokesperson may approve a refusal."))
     now = utcnow()
+    # A refusal is made when approved: its ground must be one of the law in force that day (a
+    # draft written under Decree 09/2017 and approved from 1/7/2026 is checked again).
+    if draft.kind == AnswerKind.REFUSAL and deadlines.ground_of(draft.refusal_ground, now) is None:
+        raise Conflict(
+            Msg(
+                "The legal ground of this refusal is not one of the law in force today: "
+                "choose the ground again in the draft."
+            )
+        )
     if draft.kind == AnswerKind.ANSWER:
         q.status = _step(q, Step.ANSWER)
         q.answered_at = now

@@ -28,6 +28,7 @@ from app.briefings import compliance
 from app.briefings.models import Briefing, BriefingInvitee, BriefingKind, BriefingStatus
 from app.briefings.states import HAPPENED
 from app.content.models import CallRecipient, ContentCall, Submission, SubmissionStatus
+from app.law.rulesets import ruleset_at
 from app.questions.models import OPEN, Answer, AnswerKind, AnswerStatus, Question, QuestionStatus
 from app.statements.models import (
     ISSUED,
@@ -104,8 +105,9 @@ def question_keys(
     ground: str | None,
     now: datetime,
 ) -> frozenset[str]:
-    """Received; answered (on time or late against the due date in force); refused, by ground;
-    overdue (still open after its due date); open; merged; declined."""
+    """Received; answered (on time or late against the due date in force); refused, by ground
+    (`<rule set>:<point>`, e.g. `decree244-2026:b`: the same letter means different things under
+    each law); overdue (still open after its due date); open; merged; declined."""
     keys = {"questions.received"}
     if status == QuestionStatus.ANSWERED:
         keys.add("questions.answered")
@@ -214,6 +216,8 @@ def question_items(session: Session, period: Period, scope: Scope, now: datetime
         if qid in seen:  # two approved refusals cannot happen; count a question once regardless
             continue
         seen.add(qid)
+        if ground and answered:  # a ground is one of the law of the refusal's date: say which
+            ground = f"{ruleset_at(answered).code}:{ground}"
         keys = question_keys(QuestionStatus(status), answered, due, ground, now)
         hours = (answered - received).total_seconds() / 3600 if answered else None
         out.append(

@@ -408,6 +408,7 @@ def annual(
     ctx |= {
         "summary": summary,
         "report_title": _report_title(ctx["names"]),
+        "law_report_year": max(2026, local_today().year),
         "table_list": _tables(ctx["names"], session, identity, asked, summary, links=True),
         "generated_at": format_datetime(utcnow()),
     }

@@ -12,9 +12,9 @@ from app.briefings.compliance import STATE_LABELS, rule_sets
 from app.briefings.models import Briefing, BriefingKind
 from app.briefings.service import kinds as briefing_kinds
 from app.i18n import N_
+from app.law.rulesets import load as law_rulesets
 from app.orgs.models import OrgView
 from app.orgs.service import list_organisations
-from app.questions.deadlines import RefusalGround, load_rules
 from app.reports.figures import NO_ORG, Summary
 from app.statements.models import KIND_LABELS, StatementKind, StatementLanguage
 from app.timeutil import format_date, to_local
@@ -132,7 +132,6 @@ class Names:
     gettext: Callable[[str], str]
     orgs: dict[int, OrgView]
     languages: dict[str, StatementLanguage]
-    grounds: dict[str, RefusalGround]
     kinds: dict[str, BriefingKind]
 
     @classmethod
@@ -142,7 +141,6 @@ class Names:
             gettext=gettext,
             orgs={o.id: o for o in list_organisations(session, include_retired=True)},
             languages={lang.code: lang for lang in session.exec(select(StatementLanguage)).all()},
-            grounds=load_rules().grounds,
             kinds={k.code: k for k in briefing_kinds(session)},
         )
 
@@ -161,8 +159,13 @@ class Names:
         return lang.name if self.locale == "en" else lang.name_vi
 
     def ground(self, code: str) -> str:
-        ground = self.grounds.get(code)
-        return ground.label(self.locale) if ground else self.gettext(N_("Other ground"))
+        """`decree244-2026:b`: point b of the law of that rule set, with the law named."""
+        ruleset_code, _, point = code.partition(":")
+        for ruleset in law_rulesets():
+            if ruleset.code == ruleset_code and point in ruleset.refusal_grounds:
+                label = ruleset.refusal_grounds[point].label(self.locale)
+                return f"{label} ({ruleset.refusal_grounds[point].citation(self.locale)})"
+        return self.gettext(N_("Other ground"))
 
     def statement_kind(self, code: str) -> str:
         try:

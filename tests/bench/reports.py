@@ -5,7 +5,7 @@ dashboard under wrk) and tests/reports/test_speed.py (the one-second requirement
 
 - `orgs` departments (with their names);
 - `questions` questions spread over the year and the departments: answered on time, answered late,
-  refused (an approved refusal with a ground of app/questions/data/rules.toml, some after an
+  refused (an approved refusal with a ground of the law of its date, some after an
   approved holding answer), open and overdue, open without a due date, merged, declined; plus a
   few received just outside the year (local days), which the dashboard must not count;
 - `statements` statements, each with a published first edition; a third with an English
@@ -37,8 +37,9 @@ from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import Briefing, BriefingInvitee, BriefingKind, BriefingStatus
 from app.content.models import CallRecipient, CallStatus, ContentCall, Submission, SubmissionStatus
+from app.law.rulesets import ruleset_at
 from app.orgs.models import Organisation, OrganisationName, OrgKind
-from app.questions.deadlines import load_rules
+from app.questions.deadlines import grounds_on
 from app.questions.models import (
     Answer,
     AnswerKind,
@@ -57,9 +58,8 @@ from app.statements.models import (
     Statement,
     StatementKind,
 )
-from app.timeutil import LOCAL_TZ
+from app.timeutil import LOCAL_TZ, to_local
 
-GROUNDS = sorted(load_rules().grounds)  # the refusal grounds of app/questions/data/rules.toml
 CHUNK = 1000
 SUBJECTS = (
     "giải phóng mặt bằng cao tốc Vân Đồn – Móng Cái",
@@ -256,12 +256,13 @@ def _questions(
         if status == QuestionStatus.ANSWERED:
             assert answered is not None
             if qid % 7 == 0:  # a refusal drafted, then an answer instead: not a refusal
-                answer(AnswerKind.REFUSAL, AnswerStatus.DRAFT, received, GROUNDS[0])
+                answer(AnswerKind.REFUSAL, AnswerStatus.DRAFT, received, "a")
             answer(AnswerKind.ANSWER, AnswerStatus.APPROVED, answered)
             answered_ids.append(qid)
         elif status == QuestionStatus.REFUSED:
             assert answered is not None
-            ground = GROUNDS[qid % len(GROUNDS)]
+            grounds = sorted(grounds_on(to_local(answered).date()))  # the law of that day
+            ground = grounds[qid % len(grounds)]
             if qid % 4 == 0:  # a holding answer first
                 answer(AnswerKind.HOLDING, AnswerStatus.APPROVED, received + timedelta(hours=3))
             answer(AnswerKind.REFUSAL, AnswerStatus.APPROVED, answered, ground)
@@ -271,7 +272,7 @@ def _questions(
             if outcome in ("on_time", "late"):
                 expected["questions.answered"] += 1
             if outcome == "refused":
-                expected[f"questions.refused.{ground}"] += 1
+                expected[f"questions.refused.{ruleset_at(answered).code}:{ground}"] += 1
             expected[f"questions.{outcome}"] += 1
         qid += 1
 

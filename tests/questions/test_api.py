@@ -27,7 +27,7 @@ from app.holidays.service import work_calendar
 from app.main import create_app
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrganisationName, OrgKind
 from app.questions import deadlines
-from app.questions.deadlines import load_rules
+from app.questions.deadlines import grounds_on, load_rules
 from app.questions.models import (
     Answer,
     AnswerStatus,
@@ -223,16 +223,24 @@ def audit_actions(db: Session) -> list[str]:
 # --- The rules as data ------------------------------------------------------------------------
 
 
+@pytest.mark.clock("2026-12-04T10:00+07:00")
 def test_anyone_reads_the_refusal_grounds_with_their_citations(w: World) -> None:
     body = ok(w.anonymous.get("/api/v1/refusal-grounds"))
     assert [g["code"] for g in body] == ["a", "b", "c"]
     first = body[0]
-    rules = load_rules()
-    assert first["label"] == first["label_en"] == rules.grounds["a"].label_en
-    assert first["label_vi"] == rules.grounds["a"].label_vi
-    assert "Điều 38 Luật Báo chí 2016" in first["citation"]
+    grounds = grounds_on(local_today())
+    assert first["label"] == first["label_en"] == grounds["a"].label_en
+    assert first["label_vi"] == grounds["a"].label_vi
+    assert first["citation"] == "Press Law 2025 Art. 31(2)(a)"
+    assert first["ruleset"] == "decree244-2026"
     vi = ok(w.anonymous.get("/api/v1/refusal-grounds", headers={"Accept-Language": "vi"}))
-    assert vi[0]["label"] == rules.grounds["a"].label_vi
+    assert vi[0]["label"] == grounds["a"].label_vi
+    assert vi[0]["citation"] == "Điểm a khoản 2 Điều 31 Luật Báo chí 2025"
+    old = ok(w.anonymous.get("/api/v1/refusal-grounds?on=2026-06-30"))
+    assert [g["code"] for g in old] == ["a", "b", "c", "d"]
+    assert old[3]["citation"] == "Press Law 2016 Art. 38(2)(d)"
+    assert old[3]["ruleset"] == "decree09-2017"
+    assert_problem(w.anonymous.get("/api/v1/refusal-grounds?on=2016-01-01"), 422)
 
 
 def test_anyone_reads_the_service_levels_with_their_sources(w: World) -> None:
@@ -988,6 +996,7 @@ def test_the_drafter_or_last_editor_cannot_approve(w: World, db: Session) -> Non
     assert ok(approve(w.spokesperson, q["id"]))["status"] == "approved"
 
 
+@pytest.mark.clock("2026-12-04T10:00+07:00")
 def test_a_refusal_is_approved_by_the_spokesperson_only(w: World, db: Session) -> None:
     q = assigned(w)
     draft = ok(
@@ -1001,8 +1010,8 @@ def test_a_refusal_is_approved_by_the_spokesperson_only(w: World, db: Session) -
         )
     )
     assert draft["public"] is False  # a refusal is never public
-    assert draft["refusal_ground_label"] == load_rules().grounds["b"].label_en
-    assert "Điểm b khoản 2 Điều 38" in draft["refusal_citation"]
+    assert draft["refusal_ground_label"] == grounds_on(local_today())["b"].label_en
+    assert draft["refusal_citation"] == "Press Law 2025 Art. 31(2)(b)"
 
     body = assert_problem(approve(w.office, q["id"]), 403)
     assert body["detail"] == "Only the spokesperson may approve a refusal."

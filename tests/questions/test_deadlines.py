@@ -18,6 +18,8 @@ from app.questions.deadlines import (
     add_working_days,
     due_at,
     end_of_day,
+    ground_of,
+    grounds_on,
     level_for,
     load_rules,
 )
@@ -205,22 +207,33 @@ def test_without_the_incident_flag_the_channel_level_applies() -> None:
 # --- The rule set ----------------------------------------------------------------------------------------
 
 
-def test_rules_have_the_three_refusal_grounds_of_press_law_article_38_2() -> None:
-    grounds = load_rules().grounds
-    assert sorted(grounds) == ["a", "b", "c"]
+def test_the_four_grounds_of_press_law_2016_art_38_2_apply_to_30_june_2026() -> None:
+    grounds = grounds_on(date(2026, 6, 30))
+    assert sorted(grounds) == ["a", "b", "c", "d"]
     for code, ground in grounds.items():
         assert ground.code == code
-        assert f"Điểm {code} khoản 2 Điều 38 Luật Báo chí 2016" in ground.citation
-        assert "Nghị định 09/2017" in ground.citation
-        assert ground.label("vi") and ground.label("en")
-        assert ground.label("en") != ground.label("vi")
+        assert ground.citation("vi") == f"Điểm {code} khoản 2 Điều 38 Luật Báo chí 2016"
+        assert ground.label("vi") and ground.label("en") != ground.label("vi")
+    assert "draft" in grounds["d"].label("en").lower()
 
 
-def test_ground_a_is_secrets_b_investigations_c_inspections() -> None:
-    grounds = load_rules().grounds
+def test_the_three_grounds_of_press_law_2025_art_31_2_apply_from_1_july_2026() -> None:
+    grounds = grounds_on(date(2026, 7, 1))
+    assert sorted(grounds) == ["a", "b", "c"]
+    assert grounds["b"].citation("en") == "Press Law 2025 Art. 31(2)(b)"
     assert "secret" in grounds["a"].label("en").lower()
     assert "investigation" in grounds["b"].label("en").lower()
     assert "inspection" in grounds["c"].label("en").lower()
+
+
+def test_a_refusal_keeps_the_words_of_the_law_of_the_day_it_was_approved() -> None:
+    before = ground_of("c", datetime(2026, 6, 30, 16, 59, tzinfo=UTC))  # 23:59 in Hanoi
+    after = ground_of("c", datetime(2026, 6, 30, 17, 0, tzinfo=UTC))  # 00:00 on 1 July
+    assert before is not None and after is not None
+    assert before.citation("vi") == "Điểm c khoản 2 Điều 38 Luật Báo chí 2016"
+    assert after.citation("vi") == "Điểm c khoản 2 Điều 31 Luật Báo chí 2025"
+    assert ground_of("d", datetime(2026, 7, 2, tzinfo=UTC)) is None  # no point (d) any more
+    assert ground_of("", None) is None
 
 
 def test_every_channel_has_a_five_working_day_level_with_its_source() -> None:

@@ -39,7 +39,7 @@ from app.questions.models import (
     QuestionTransfer,
 )
 from app.questions.service import AnswerInput, Filters, QuestionInput
-from app.timeutil import LOCAL_TZ, local_today, utcnow
+from app.timeutil import LOCAL_TZ, clock_at, local_today, utcnow
 from tests.factories import make_briefing, make_org, make_user
 
 S = QuestionStatus
@@ -927,14 +927,29 @@ def test_a_question_not_yet_assigned_cannot_be_answered(db: Session, w: World) -
     assert count(db, Answer) == 0
 
 
+@pytest.mark.clock("2026-12-04T10:00+07:00")  # Press Law 2025: points a to c, no (d)
 @pytest.mark.parametrize("ground", ["", "d", "38"])
 def test_a_refusal_needs_a_ground_from_the_list(db: Session, w: World, ground: str) -> None:
     q = assigned(db, w)
     with pytest.raises(ValidationFailed) as exc:
         draft(db, w.dept_a, q, kind=AnswerKind.REFUSAL, refusal_ground=ground)
     assert set(errors_of(exc)) == {"refusal_ground"}
-    assert "38(2)" in errors_of(exc)["refusal_ground"]
+    assert "law in force today" in errors_of(exc)["refusal_ground"]
     assert count(db, Answer) == 0
+
+
+@pytest.mark.clock("2026-06-30T15:00+07:00")
+def test_a_refusal_drafted_on_a_ground_that_the_new_law_dropped_is_not_approved_after_1_july(
+    db: Session, w: World
+) -> None:
+    q = assigned(db, w)
+    draft(
+        db, w.dept_a, q, kind=AnswerKind.REFUSAL, refusal_ground="d", text="Dự thảo chưa công bố."
+    )
+    with clock_at(datetime(2026, 7, 1, 9, 0, tzinfo=LOCAL_TZ)), pytest.raises(Conflict):
+        service.approve(db, actor=w.spokesperson, question_id=q.id or 0)
+    db.expire_all()
+    assert stored(db, q.id).status == S.ASSIGNED
 
 
 def test_a_refusal_needs_an_explanation_and_is_never_public(db: Session, w: World) -> None:
@@ -1508,3 +1523,42 @@ def test_figures_per_organisation_for_a_period(db: Session, w: World) -> None:
 def test_figures_for_a_period_without_questions_are_empty(db: Session, w: World) -> None:
     put(db, w.org_a, local(2026, 3, 2))
     assert service.figures(db, date(2026, 5, 1), date(2026, 5, 31)) == []
+
+
+# --- Incidents are sudden matters (Decree 244/2026 Art. 7(3)) ---------------------------------------
+
+
+def _matters_of(db: Session, q: Question) -> list[Any]:
+    from app.incidents import queries as matters
+    from app.incidents.models import LinkKind
+
+    db.expire_all()
+    return matters.matters_linked_to(db, LinkKind.QUESTION, q.id or 0)
+
+
+@pytest.mark.clock("2026-12-04T10:00+07:00")
+def test_a_question_accepted_as_an_incident_opens_one_sudden_matter_with_its_clock(
+    db: Session, w: World
+) -> None:
+    q = ask(db, w.journalist)
+    assert _matters_of(db, q) == []
+    service.accept(db, actor=w.office, question_id=q.id or 0, incident=True)
+    [matter] = _matters_of(db, q)
+    assert matter.kind == "art7_3" and matter.ruleset == "decree244-2026"
+    assert matter.clock_started_at == stored(db, q.id).received_at
+    assert matter.due_at == matter.clock_started_at + timedelta(hours=24)
+
+
+@pytest.mark.clock("2026-06-15T10:00+07:00")
+def test_an_incident_recorded_before_1_july_2026_is_a_matter_under_decree_09(
+    db: Session, w: World
+) -> None:
+    q = service.record(db, actor=w.office, data=record_input(incident=True))
+    [matter] = _matters_of(db, q)
+    assert (matter.kind, matter.ruleset) == ("art6", "decree09-2017")
+
+
+def test_an_ordinary_question_opens_no_matter(db: Session, w: World) -> None:
+    q = service.record(db, actor=w.office, data=record_input())
+    service.accept(db, actor=w.office, question_id=q.id or 0)
+    assert _matters_of(db, q) == []

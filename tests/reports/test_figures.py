@@ -342,9 +342,11 @@ CONFERENCES_HELD = [
     ["20/02/2025", "Họp báo tháng 2/2025", "Họp báo thường kỳ"],
     ["10/05/2025", "Họp báo về du lịch hè 2025", "Họp báo chuyên đề"],
 ]
+# A refusal of March 2025: point (b) in the words of the Press Law 2016, with its citation.
 GROUND_B = (
-    "Vụ án đang được điều tra hoặc chưa xét xử, trừ trường hợp việc cung cấp thông tin có lợi cho"
-    " công tác điều tra"
+    "Thông tin về vụ án đang được điều tra hoặc chưa xét xử, trừ trường hợp cơ quan hành chính nhà"
+    " nước, cơ quan điều tra cần thông tin trên báo chí những vấn đề có lợi cho hoạt động điều tra"
+    " và công tác đấu tranh phòng, chống tội phạm (Điểm b khoản 2 Điều 38 Luật Báo chí 2016)"
 )
 
 
@@ -522,7 +524,7 @@ def test_summary_json_has_every_figure(data: dict[str, Any], office: Any) -> Non
         "merged": 1,
         "declined": 1,
         "median_hours_to_answer": MEDIAN,
-        "refused_by_ground": {"b": 1},
+        "refused_by_ground": {"decree09-2017:b": 1},
     }
     assert s["submissions"] == {
         "asked": 5,
