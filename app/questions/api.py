@@ -421,7 +421,7 @@ def _detail(request: Request, session: Session, identity: Identity, q: Question)
     replies = service.answers(session, q.id, actor=identity.actor)
     files = service.answer_files(session, [a.id for a in replies if a.id is not None])
     moves = service.transfers(session, q.id) if staff else []
-    office = service.is_office(identity.actor)
+    office = identity.actor.is_office
     return QuestionDetail.model_validate(
         {
             **_question_fields(q, locale, utcnow()),

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
+import app.questions.service.intake as intake
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
@@ -406,13 +407,13 @@ def test_a_repeat_is_caught_across_a_minute_boundary_and_not_after_the_window(
     # One second before a minute boundary, so the second sending falls in the next minute.
     start = datetime.fromtimestamp((int(utcnow().timestamp()) // 60) * 60 + 59, tz=UTC)
     text = new_text()
-    monkeypatch.setattr(service, "utcnow", lambda: start)
+    monkeypatch.setattr(intake, "utcnow", lambda: start)
     first = ask(db, w.journalist, text)
 
-    monkeypatch.setattr(service, "utcnow", lambda: start + timedelta(seconds=2))
+    monkeypatch.setattr(intake, "utcnow", lambda: start + timedelta(seconds=2))
     assert ask(db, w.journalist, text).id == first.id
 
-    monkeypatch.setattr(service, "utcnow", lambda: start + timedelta(seconds=61))
+    monkeypatch.setattr(intake, "utcnow", lambda: start + timedelta(seconds=61))
     later = ask(db, w.journalist, text)
     assert later.id != first.id
     assert count(db, Question) == 2
@@ -451,10 +452,10 @@ def test_questions_older_than_the_window_do_not_count_toward_the_limit(
     db: Session, w: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = utcnow()
-    monkeypatch.setattr(service, "utcnow", lambda: start)
+    monkeypatch.setattr(intake, "utcnow", lambda: start)
     for _ in range(3):
         ask(db, w.journalist, rate_limit=3)
-    monkeypatch.setattr(service, "utcnow", lambda: start + timedelta(minutes=61))
+    monkeypatch.setattr(intake, "utcnow", lambda: start + timedelta(minutes=61))
     ask(db, w.journalist, rate_limit=3)
     assert count(db, Question) == 4
 
