@@ -49,11 +49,14 @@ from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
 from app.pages import nav
 from app.pages import routes as pages_routes
-from app.questions import agencies as questions_agencies
-from app.questions import api as questions_api
-from app.questions import journalist as questions_journalist
-from app.questions import live as questions_live
-from app.questions import routes as questions_routes
+from app.questions.web import agencies as questions_agencies
+from app.questions.web import answers as questions_answers
+from app.questions.web import api as questions_api
+from app.questions.web import api_people as questions_api_people
+from app.questions.web import journalist as questions_journalist
+from app.questions.web import moderator as questions_moderator
+from app.questions.web import office as questions_office
+from app.questions.web import room as questions_room
 from app.reports import api as reports_api
 from app.reports import routes as reports_routes
 from app.statements import cache as statements_cache
@@ -161,8 +164,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         content_submissions.router,
         content_agenda.router,
         content_pack.router,
-        questions_live.router,
-        questions_routes.router,
+        questions_moderator.router,
+        questions_room.router,
+        questions_answers.router,
+        questions_office.router,  # after answers: its steps are /{id}/{action}
         questions_journalist.router,
         questions_agencies.router,
         statements_drafting.router,
@@ -179,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orgs_api.router,
         briefings_api.router,
         content_api.router,
+        questions_api_people.router,
         questions_api.router,
         statements_api.router,
         reports_api.router,

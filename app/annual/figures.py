@@ -18,7 +18,7 @@ length of its list. How each is counted (also in the README's "Law" section):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_
@@ -27,8 +27,9 @@ from sqlmodel import Session, col, select
 from app.briefings.models import Briefing, BriefingKind
 from app.briefings.states import HAPPENED
 from app.law.rulesets import ReportFigure, RuleSet, parts
-from app.questions.models import Question, QuestionStatus
-from app.timeutil import LOCAL_TZ, to_local
+from app.questions import figures as question_figures
+from app.questions.models import Question
+from app.timeutil import LOCAL_TZ, to_local, utcnow
 
 TITLE_LENGTH = 160
 
@@ -112,20 +113,29 @@ def conferences(session: Session, ruleset: RuleSet, first: date, last: date) -> 
 
 
 def press_requests(session: Session, first: date, last: date) -> tuple[list[Item], list[Item]]:
-    """Figure 3: (answered, all) questions received in [first, last]."""
+    """Figure 3: (replied, all) questions received in [first, last], classified as everywhere
+    else (`app.questions.figures`); a question merged into another is counted there."""
     start, end = _bounds(first, last)
-    rows = session.exec(
-        select(Question.id, Question.received_at, Question.text, Question.status)
-        .where(
-            col(Question.received_at) >= start,
-            col(Question.received_at) <= end,
-            Question.status != QuestionStatus.MERGED,
-        )
-        .order_by(col(Question.received_at), col(Question.id))
-    ).all()
-    every = [(Item("question", i or 0, to_local(at).date(), _short(t)), s) for i, at, t, s in rows]
-    answered = (QuestionStatus.ANSWERED, QuestionStatus.REFUSED)
-    return [item for item, s in every if s in answered], [item for item, _s in every]
+    rows = [
+        q
+        for q in question_figures.counted(session, start, end + timedelta(microseconds=1), utcnow())
+        if question_figures.MERGED not in q.keys
+    ]
+    texts = _texts(session, [q.id for q in rows])
+    every = [
+        (Item("question", q.id, to_local(q.received_at).date(), texts.get(q.id, "")), q.keys)
+        for q in rows
+    ]
+    return [i for i, keys in every if question_figures.REPLIED in keys], [i for i, _k in every]
+
+
+def _texts(session: Session, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        rows = session.exec(select(Question.id, Question.text).where(col(Question.id).in_(part)))
+        out |= {i or 0: _short(t) for i, t in rows.all()}
+    return out
 
 
 def compute(session: Session, ruleset: RuleSet, first: date, last: date) -> list[Figure]:

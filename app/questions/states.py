@@ -54,3 +54,13 @@ def next_status(status: S, step: Step) -> S | None:
 
 def allowed_steps(status: S) -> list[Step]:
     return [step for (s, step) in TRANSITIONS if s == status]
+
+
+# The office's triage steps, taken on the question page and through the API; answering and
+# refusing happen by approving a drafted answer.
+TRIAGE: tuple[Step, ...] = (Step.ACCEPT, Step.MERGE, Step.DECLINE, Step.ASSIGN, Step.TRANSFER)
+
+
+def triage_steps(status: S) -> list[Step]:
+    """The triage steps a question in `status` can take now, in the table's order."""
+    return [step for step in allowed_steps(status) if step in TRIAGE]

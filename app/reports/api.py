@@ -27,7 +27,16 @@ router = APIRouter(prefix="/api/v1")
 def as_json(summary: Summary, names: Names) -> dict[str, Any]:
     questions: dict[str, Any] = {
         k: summary[f"questions.{k}"]
-        for k in ("received", "answered", "on_time", "late", "refused", "overdue", "open")
+        for k in (
+            "received",
+            "answered",
+            "on_time",
+            "late",
+            "refused",
+            "replied",
+            "overdue",
+            "open",
+        )
     } | {k: summary[f"questions.{k}"] for k in ("merged", "declined")}
     questions["median_hours_to_answer"] = summary.median_hours
     questions["refused_by_ground"] = dict(summary.keys_with("questions.refused"))

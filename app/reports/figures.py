@@ -2,7 +2,7 @@
 
 Every figure is a count of *items* (a briefing, a statement, an edition, a question, an
 organisation asked for content) that carry a *metric key*. Each item is classified once, in Python,
-by the functions below (`_briefing_keys`, `_question_keys`, …); the counts and the list behind
+by the functions below (`briefing_keys`, …; questions by `app.questions.figures`); the counts and the list behind
 each figure (`items`) come from the same classification, so a figure and its list cannot disagree,
 and the rules are the same on SQLite and PostgreSQL. Only light columns are read (no ORM objects):
 a year of 5,000 questions and 2,000 statements is a few thousand tuples.
@@ -28,8 +28,7 @@ from app.briefings import compliance
 from app.briefings.models import Briefing, BriefingInvitee, BriefingKind, BriefingStatus
 from app.briefings.states import HAPPENED
 from app.content.models import CallRecipient, ContentCall, Submission, SubmissionStatus
-from app.law.rulesets import ruleset_at
-from app.questions.models import OPEN, Answer, AnswerKind, AnswerStatus, Question, QuestionStatus
+from app.questions import figures as question_figures
 from app.statements.models import (
     ISSUED,
     ChangeKind,
@@ -97,33 +96,7 @@ def _briefing_keys(status: BriefingStatus) -> frozenset[str]:
     return frozenset(keys)
 
 
-# Questions
-def question_keys(
-    status: QuestionStatus,
-    answered_at: datetime | None,
-    due_at: datetime | None,
-    ground: str | None,
-    now: datetime,
-) -> frozenset[str]:
-    """Received; answered (on time or late against the due date in force); refused, by ground
-    (`<rule set>:<point>`, e.g. `decree244-2026:b`: the same letter means different things under
-    each law); overdue (still open after its due date); open; merged; declined."""
-    keys = {"questions.received"}
-    if status == QuestionStatus.ANSWERED:
-        keys.add("questions.answered")
-        on_time = due_at is None or (answered_at is not None and answered_at <= due_at)
-        keys.add("questions.on_time" if on_time else "questions.late")
-    elif status == QuestionStatus.REFUSED:
-        keys.add("questions.refused")
-        keys.add(f"questions.refused.{ground or 'other'}")
-    elif status in OPEN:
-        overdue = due_at is not None and due_at < now
-        keys.add("questions.overdue" if overdue else "questions.open")
-    elif status == QuestionStatus.MERGED:
-        keys.add("questions.merged")
-    elif status == QuestionStatus.DECLINED:
-        keys.add("questions.declined")
-    return frozenset(keys)
+# Questions: classified once, in `app.questions.figures` (the office's figures page uses it too)
 
 
 # Submissions (one item per organisation asked in a call whose deadline falls in the period)
@@ -191,39 +164,20 @@ def briefing_items(
 
 
 def question_items(session: Session, period: Period, scope: Scope, now: datetime) -> list[Item]:
-    refusal = (
-        select(Answer.question_id, Answer.refusal_ground)
-        .where(Answer.kind == AnswerKind.REFUSAL, Answer.status == AnswerStatus.APPROVED)
-        .subquery()
+    rows = question_figures.counted(
+        session, period.start, period.end, now, organisation_id=scope.organisation_id
     )
-    query = (
-        sa_select(
-            col(Question.id),
-            col(Question.lead_org_id),
-            col(Question.status),
-            col(Question.received_at),
-            col(Question.answered_at),
-            col(Question.due_at),
-            refusal.c.refusal_ground,
+    return [
+        Item(
+            "questions",
+            q.id,
+            q.lead_org_id or NO_ORG,
+            to_local(q.received_at).date(),
+            q.keys,
+            hours=q.hours,
         )
-        .outerjoin(refusal, refusal.c.question_id == Question.id)
-        .where(col(Question.received_at) >= period.start, col(Question.received_at) < period.end)
-    )
-    query = _scoped(query, col(Question.lead_org_id), scope)
-    seen: set[int] = set()
-    out = []
-    for qid, org, status, received, answered, due, ground in session.execute(query).all():
-        if qid in seen:  # two approved refusals cannot happen; count a question once regardless
-            continue
-        seen.add(qid)
-        if ground and answered:  # a ground is one of the law of the refusal's date: say which
-            ground = f"{ruleset_at(answered).code}:{ground}"
-        keys = question_keys(QuestionStatus(status), answered, due, ground, now)
-        hours = (answered - received).total_seconds() / 3600 if answered else None
-        out.append(
-            Item("questions", qid, org or NO_ORG, to_local(received).date(), keys, hours=hours)
-        )
-    return out
+        for q in rows
+    ]
 
 
 def submission_items(session: Session, period: Period, scope: Scope, now: datetime) -> list[Item]:

@@ -1200,7 +1200,8 @@ def test_figures_count_per_organisation_with_names_and_a_readable_median(
     assert row_a.split()[:3] == ["Department", "of", "Construction"]
     cells = re.findall(r"<td>(.*?)</td>", rows[str(people.org_a.id)], re.S)
     assert [text_of(c).strip() for c in cells[:2]] == ["3", "2"]
-    assert text_of(cells[3]).strip() == ("1" if fresh(db, a3.id).due_at < now else "0")
+    assert text_of(cells[3]).strip() == "0"  # refused
+    assert text_of(cells[4]).strip() == ("1" if fresh(db, a3.id).due_at < now else "0")
     assert "20 hours" in row_a  # the median of 10 and 30 hours
     assert "20 minutes" in text_of(rows[str(people.org_b.id)])
     # Default period: this year.

@@ -1515,9 +1515,10 @@ def test_figures_per_organisation_for_a_period(db: Session, w: World) -> None:
 
     assert [f.organisation_id for f in got] == [a.id, b.id]
     fa, fb = got
-    assert (fa.received, fa.answered, fa.on_time, fa.overdue) == (6, 4, 3, 1)
-    assert fa.median_hours == pytest.approx((48.0 + 176.0) / 2)
-    assert (fb.received, fb.answered, fb.on_time, fb.overdue) == (2, 1, 1, 0)
+    # Counted as the reports count (app.questions.figures): the refusal is not an answer.
+    assert (fa.received, fa.answered, fa.on_time, fa.refused, fa.overdue) == (6, 3, 2, 1, 1)
+    assert fa.median_hours == pytest.approx(176.0)  # of 48, 176 and 216 hours: answers only
+    assert (fb.received, fb.answered, fb.on_time, fb.refused, fb.overdue) == (2, 1, 1, 0, 0)
     assert fb.median_hours == pytest.approx(24.0)
 
 

@@ -519,6 +519,7 @@ def test_summary_json_has_every_figure(data: dict[str, Any], office: Any) -> Non
         "on_time": 3,
         "late": 1,
         "refused": 1,
+        "replied": 5,  # answered or refused: figure 3 of the yearly report
         "overdue": 1,
         "open": 1,
         "merged": 1,

@@ -58,7 +58,16 @@ from app.questions.service.queries import (
     public_qa,
     transfers,
 )
-from app.questions.service.triage import accept, assign, decline, merge, transfer
+from app.questions.service.triage import (
+    StepData,
+    accept,
+    assign,
+    decline,
+    merge,
+    offered,
+    take_step,
+    transfer,
+)
 
 __all__ = [
     "ANSWERING_ORGS",
@@ -72,6 +81,7 @@ __all__ = [
     "Filters",
     "OrgFigures",
     "QuestionInput",
+    "StepData",
     "accept",
     "add_answer_files",
     "allow",
@@ -96,11 +106,13 @@ __all__ = [
     "move",
     "next_question",
     "normalise",
+    "offered",
     "public_qa",
     "record",
     "remove_answer_file",
     "save_answer",
     "supporting",
+    "take_step",
     "transfer",
     "transfers",
 ]

@@ -39,6 +39,7 @@ from app.questions.service.queries import draft_of, public_pairs
 from app.questions.states import Step
 from app.storage import path_of, storing
 from app.timeutil import local_today, to_local, utcnow
+from app.uow import use_case
 
 MAX_ANSWER = 20000
 
@@ -95,6 +96,7 @@ def _validate_answer(data: AnswerInput, rules: Rules) -> datetime | None:
     return new_due
 
 
+@use_case
 def save_answer(
     session: Session,
     *,
@@ -128,10 +130,10 @@ def save_answer(
     draft.updated_at = utcnow()
     session.add(draft)
     audit.record(session, actor, "answer.saved", draft, f"question #{question_id} ({data.kind})")
-    session.commit()
     return draft
 
 
+@use_case
 def approve(
     session: Session, *, actor: Actor, question_id: int, expected_revision: int | None = None
 ) -> Answer:
@@ -183,7 +185,6 @@ def approve(
     audit.record(
         session, actor, "answer.approved", draft, f"question #{question_id} ({draft.kind})"
     )
-    session.commit()
     return draft
 
 
@@ -260,18 +261,23 @@ def add_answer_files(
 def remove_answer_file(
     session: Session, *, actor: Actor, question_id: int, file_id: int, directory: Path
 ) -> None:
-    """Take a file off the draft; nobody has seen it, so the stored file goes too."""
+    """Take a file off the draft; nobody has seen it, so the stored file goes too (after the
+    row's removal is committed: a failed commit keeps both)."""
+    stored_name = _remove_file_row(session, actor=actor, question_id=question_id, file_id=file_id)
+    path_of(directory, stored_name).unlink(missing_ok=True)
+
+
+@use_case
+def _remove_file_row(session: Session, *, actor: Actor, question_id: int, file_id: int) -> str:
     _q, draft = _editable_draft(session, actor, question_id)
     row = session.get(AnswerFile, file_id)
     if row is None or row.answer_id != draft.id:
         raise NotFound()
-    stored = path_of(directory, row.stored_name)
     _touch_draft(draft, actor)
     session.add(draft)
     session.delete(row)
     audit.record(session, actor, "answer.file_removed", row, row.filename)
-    session.commit()
-    stored.unlink(missing_ok=True)
+    return row.stored_name
 
 
 def get_answer_file(

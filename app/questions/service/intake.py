@@ -30,6 +30,7 @@ from app.questions.deadlines import Rules, load_rules
 from app.questions.models import Channel, LiveState, Question
 from app.questions.service.common import HELD, LANGUAGES, MAX_TEXT, is_live, office_only
 from app.timeutil import utcnow
+from app.uow import use_case
 
 
 @dataclass
@@ -104,6 +105,7 @@ def _next_position(session: Session, briefing_id: int) -> int:
     return int(top or 0) + 1
 
 
+@use_case
 def ask(
     session: Session,
     *,
@@ -160,16 +162,16 @@ def ask(
     set_due(session, q)
     session.add(q)
     try:
-        session.flush()
+        with session.begin_nested():  # a savepoint: losing the race undoes only this question
+            session.flush()
     except IntegrityError:  # the same question arrived twice at the same moment: keep one
-        session.rollback()
         existing = session.exec(select(Question).where(Question.dedupe_key == q.dedupe_key)).one()
         return existing, False
     audit.record(session, actor, "question.asked", q, q.text[:200])
-    session.commit()
     return q, True
 
 
+@use_case
 def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     """The office records a question: asked in the room, by phone, e-mail or in writing, by
     someone with or without an account (name and agency)."""
@@ -217,7 +219,6 @@ def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     audit.record(session, actor, "question.recorded", q, q.text[:200])
     if q.incident:
         _open_matter(session, actor, q)
-    session.commit()
     return q
 
 

@@ -15,6 +15,7 @@ from app.questions.models import LiveState, Question, QuestionStatus
 from app.questions.service.common import get, office_only
 from app.questions.service.intake import QuestionInput, validate
 from app.timeutil import utcnow
+from app.uow import use_case
 
 
 def live_queue(session: Session, briefing_id: int) -> list[Question]:
@@ -55,6 +56,7 @@ def _live(session: Session, actor: Actor, question_id: int, briefing_id: int) ->
     return q
 
 
+@use_case
 def allow(
     session: Session, *, actor: Actor, briefing_id: int, question_id: int, text: str | None = None
 ) -> Question:
@@ -79,10 +81,10 @@ def allow(
     q.updated_at = utcnow()
     session.add(q)
     audit.record(session, actor, "question.allowed", q)
-    session.commit()
     return q
 
 
+@use_case
 def dismiss(session: Session, *, actor: Actor, briefing_id: int, question_id: int) -> Question:
     q = _live(session, actor, question_id, briefing_id)
     if q.live_state in (LiveState.CURRENT, LiveState.ANSWERED):
@@ -91,10 +93,10 @@ def dismiss(session: Session, *, actor: Actor, briefing_id: int, question_id: in
     q.updated_at = utcnow()
     session.add(q)
     audit.record(session, actor, "question.dismissed", q)
-    session.commit()
     return q
 
 
+@use_case
 def move(session: Session, *, actor: Actor, briefing_id: int, question_id: int, to: int) -> None:
     """Put a question at position `to` (0-based) of the queue."""
     q = _live(session, actor, question_id, briefing_id)
@@ -106,9 +108,9 @@ def move(session: Session, *, actor: Actor, briefing_id: int, question_id: int, 
             row.updated_at = utcnow()
             session.add(row)
     audit.record(session, actor, "question.moved", q, f"→ {to + 1}")
-    session.commit()
 
 
+@use_case
 def next_question(
     session: Session, *, actor: Actor, briefing_id: int, expected_current: int | None = None
 ) -> Question | None:
@@ -143,5 +145,4 @@ def next_question(
         f"#{following.id}" if following else "none",
         object_type="briefing",
     )
-    session.commit()
     return following

@@ -13,6 +13,7 @@ from sqlmodel.sql.expression import Select
 
 from app.accounts.models import Role
 from app.audit.service import Actor
+from app.questions import figures as question_figures
 from app.questions.models import (
     OPEN,
     Answer,
@@ -135,10 +136,14 @@ def public_qa(session: Session, briefing_id: int) -> list[tuple[Question, Answer
 
 @dataclass
 class OrgFigures:
+    """One lead organisation's line of the figures page, counted by `app.questions.figures` like
+    the reports: answered excludes refusals, on time is of the answered."""
+
     organisation_id: int
     received: int = 0
     answered: int = 0
     on_time: int = 0
+    refused: int = 0
     overdue: int = 0
     hours_to_answer: list[float] = field(default_factory=list)
 
@@ -149,25 +154,21 @@ class OrgFigures:
 
 def figures(session: Session, first: date, last: date) -> list[OrgFigures]:
     """Per lead organisation, for questions received in [first, last] (local days): received,
-    answered (or refused), answered on time, overdue now, and the median time to answer."""
+    answered, answered on time, refused, overdue now, and the median time to answer."""
     from app.briefings.service import local_datetime
 
     start = local_datetime(first, datetime.min.time())
     end = local_datetime(last + timedelta(days=1), datetime.min.time())
-    now = utcnow()
-    rows = session.exec(
-        select(Question)
-        .where(col(Question.lead_org_id).is_not(None))
-        .where(col(Question.received_at) >= start, col(Question.received_at) < end)
-    ).all()
     out: dict[int, OrgFigures] = {}
-    for q in rows:
-        f = out.setdefault(q.lead_org_id or 0, OrgFigures(q.lead_org_id or 0))
+    for q in question_figures.counted(session, start, end, utcnow()):
+        if q.lead_org_id is None:
+            continue
+        f = out.setdefault(q.lead_org_id, OrgFigures(q.lead_org_id))
         f.received += 1
-        if q.answered_at is not None:
-            f.answered += 1
-            f.on_time += q.due_at is None or q.answered_at <= q.due_at
-            f.hours_to_answer.append((q.answered_at - q.received_at).total_seconds() / 3600)
-        elif q.status in OPEN and q.due_at is not None and q.due_at < now:
-            f.overdue += 1
+        f.answered += question_figures.ANSWERED in q.keys
+        f.on_time += question_figures.ON_TIME in q.keys
+        f.refused += question_figures.REFUSED in q.keys
+        f.overdue += question_figures.OVERDUE in q.keys
+        if q.hours is not None:
+            f.hours_to_answer.append(q.hours)
     return sorted(out.values(), key=lambda f: -f.received)

@@ -4,6 +4,8 @@ merge into an earlier question, decline with a reason, assign to the organisatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete
@@ -11,12 +13,12 @@ from sqlmodel import Session, col
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.forms import check_text
 from app.i18n import Msg
 from app.notifications import triggers
 from app.orgs import service as orgs
-from app.questions import deadlines
+from app.questions import deadlines, states
 from app.questions.models import (
     LiveState,
     Question,
@@ -34,8 +36,10 @@ from app.questions.service.common import (
 from app.questions.service.intake import _open_matter, set_due
 from app.questions.states import Step
 from app.timeutil import to_local, utcnow
+from app.uow import use_case
 
 
+@use_case
 def accept(
     session: Session,
     *,
@@ -57,10 +61,10 @@ def accept(
     audit.record(session, actor, "question.accepted", q)
     if q.incident:
         _open_matter(session, actor, q)
-    session.commit()
     return q
 
 
+@use_case
 def merge(
     session: Session,
     *,
@@ -88,10 +92,10 @@ def merge(
     session.add(q)
     triggers.question_outcome(session, q, "merged")
     audit.record(session, actor, "question.merged", q, f"into #{target.id}")
-    session.commit()
     return q
 
 
+@use_case
 def decline(
     session: Session,
     *,
@@ -114,7 +118,6 @@ def decline(
     q.updated_at = utcnow()
     session.add(q)
     audit.record(session, actor, "question.declined", q, reason)
-    session.commit()
     return q
 
 
@@ -126,6 +129,7 @@ def _check_org(session: Session, org_id: int | None, errors: dict[str, Msg], nam
         errors[name] = Msg("Choose an organisation from the list.")
 
 
+@use_case
 def assign(
     session: Session,
     *,
@@ -161,10 +165,10 @@ def assign(
     session.add_all(QuestionSupport(question_id=q.id or 0, organisation_id=i) for i in support)
     triggers.question_assigned(session, q)
     audit.record(session, actor, "question.assigned", q, f"lead {lead_org_id}, support {support}")
-    session.commit()
     return q
 
 
+@use_case
 def transfer(
     session: Session,
     *,
@@ -208,5 +212,70 @@ def transfer(
     )
     triggers.question_assigned(session, q)
     audit.record(session, actor, "question.transferred", q, f"to {to_org_id}: {reason}")
-    session.commit()
     return q
+
+
+# --- One entry for every triage step (the question page and the API) ------------------------------
+
+
+@dataclass
+class StepData:
+    """The fields a triage step may carry; each step reads its own."""
+
+    revision: int | None = None
+    incident: bool | None = None  # accept
+    into_id: int | None = None  # merge
+    reason: str = ""  # decline, transfer
+    lead_org_id: int | None = None  # assign
+    support_ids: list[int] = field(default_factory=list)
+    due_on: date | None = None
+    to_org_id: int | None = None  # transfer
+
+
+def offered(actor: Actor, q: Question) -> list[states.Step]:
+    """The triage steps offered to `actor` on question `q` (the office only)."""
+    return states.triage_steps(q.status) if actor.is_office else []
+
+
+_STEPS: dict[states.Step, Callable[[Session, Actor, int, StepData], Question]] = {
+    states.Step.ACCEPT: lambda s, a, i, d: accept(
+        s, actor=a, question_id=i, incident=d.incident, expected_revision=d.revision
+    ),
+    states.Step.MERGE: lambda s, a, i, d: merge(
+        s, actor=a, question_id=i, into_id=d.into_id or 0, expected_revision=d.revision
+    ),
+    states.Step.DECLINE: lambda s, a, i, d: decline(
+        s, actor=a, question_id=i, reason=d.reason, expected_revision=d.revision
+    ),
+    states.Step.ASSIGN: lambda s, a, i, d: assign(
+        s,
+        actor=a,
+        question_id=i,
+        lead_org_id=d.lead_org_id,
+        support_ids=d.support_ids,
+        due_on=d.due_on,
+        expected_revision=d.revision,
+    ),
+    states.Step.TRANSFER: lambda s, a, i, d: transfer(
+        s,
+        actor=a,
+        question_id=i,
+        to_org_id=d.to_org_id,
+        reason=d.reason,
+        expected_revision=d.revision,
+    ),
+}
+
+
+def take_step(
+    session: Session, *, actor: Actor, question_id: int, step: str, data: StepData | None = None
+) -> Question:
+    """Take a triage step by name: one that is not a triage step is "not found"; one the
+    question's status does not allow, or a stale revision, is 409; fields in error are 422."""
+    try:
+        chosen = states.Step(step)
+    except ValueError:
+        raise NotFound() from None
+    if chosen not in _STEPS:
+        raise NotFound()
+    return _STEPS[chosen](session, actor, question_id, data or StepData())

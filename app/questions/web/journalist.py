@@ -145,7 +145,6 @@ async def new_question(request: Request, identity: JournalistOnly, session: Sess
             duplicate_seconds=settings.question_duplicate_seconds,
         )
     except ValidationFailed as exc:
-        session.rollback()
         return _new_page(request, session, form, errors=exc.errors, status_code=422)
     # TooManyRequests goes to the error handler: the 429 page says why and how long to wait.
     if not created:

@@ -1,7 +1,6 @@
-"""The live briefing: the moderator's screen (the queue of questions sent from the room: allow
+"""The live briefing's moderator screen (the queue of questions sent from the room: allow
 with the wording edited, dismiss, reorder, merge, "next question", and a question asked aloud
-recorded by the office), the journalist's phone page (send a question, follow one's own), and
-the room's display (the current question in very large type).
+recorded by the office). The journalist's phone page and the room's display are in `room`.
 
 Each screen polls its own address with HTMX every few seconds. The polled element carries the
 version it shows (`?v=`): when nothing changed, the answer is an empty 204 (HTMX swaps nothing)
@@ -12,26 +11,23 @@ rule is in `service`; the routes read forms, call one service function and rende
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.access import Identity, JournalistOnly, OfficeOnly, Public
-from app.accounts.models import User
+from app.access import Identity, OfficeOnly
 from app.briefings import service as briefings
 from app.briefings.models import Briefing
 from app.db import SessionDep
-from app.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.flash import flash
 from app.forms import parse_int
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.orgs.models import OrgKind, OrgView
+from app.orgs.models import OrgKind
 from app.questions import service
 from app.questions.models import (
     LIVE_LABELS,
@@ -41,7 +37,8 @@ from app.questions.models import (
     Question,
     QuestionStatus,
 )
-from app.templating import is_fragment_request, redirect, render, request_locale
+from app.questions.web import live_common
+from app.templating import is_fragment_request, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -69,80 +66,7 @@ RACED = Msg(
     "Someone else changed the queue at the same moment, so nothing was changed. "
     "Check the queue and try again."
 )
-SENT = "live-sent"  # HTMX event: the journalist's list refreshes at once
 CHANGED = "live-changed"  # HTMX event: the moderator's queue refreshes at once
-
-
-def _office_url(briefing_id: int) -> str:
-    return f"/office/briefings/{briefing_id}/live"
-
-
-def _journalist_url(briefing_id: int) -> str:
-    return f"/briefings/{briefing_id}/live"
-
-
-# --- Cheap polling ----------------------------------------------------------------------------------
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
-
-
-def _etag(request: Request, identity: Identity, version: str) -> str:
-    """The fragment's entity tag: its version, in this language, for this session's forms."""
-    return f'W/"{_digest(version, request_locale(request), identity.csrf_token)}"'
-
-
-def _matches(request: Request, etag: str) -> bool:
-    sent = request.headers.get("if-none-match")
-    if not sent:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in sent.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
-
-
-def _unchanged(
-    request: Request, identity: Identity, etag: str, version: str, shown: str
-) -> Response | None:
-    """A polled fragment that has not changed: 304 to a conditional request, 204 (no swap)
-    when the poll already shows this version. None when the fragment must be rendered."""
-    if not is_fragment_request(request):
-        return None
-    headers = {
-        "ETag": etag,
-        "Vary": "HX-Request, Cookie",
-        "Cache-Control": "no-store" if identity.user else "no-cache",
-    }
-    if _matches(request, etag):
-        return Response(status_code=304, headers=headers)
-    if shown and shown == version:
-        return Response(status_code=204, headers=headers)
-    return None
-
-
-def _fragment_headers(request: Request, etag: str) -> dict[str, str]:
-    return {"ETag": etag} if is_fragment_request(request) else {}
-
-
-# --- Names shown with questions ---------------------------------------------------------------------
-
-
-def _users(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(User).where(col(User.id).in_(wanted))).all()
-    return {u.id: u for u in rows if u.id is not None}
-
-
-def _org_names(session: Session, ids: Iterable[int | None]) -> dict[int, OrgView]:
-    names: dict[int, OrgView] = {}
-    for org_id in {i for i in ids if i is not None}:
-        try:
-            names[org_id] = orgs.get(session, org_id)
-        except NotFound:
-            continue
-    return names
 
 
 # --- The moderator's screen ---------------------------------------------------------------------------
@@ -150,7 +74,7 @@ def _org_names(session: Session, ids: Iterable[int | None]) -> dict[int, OrgView
 
 def _office_version(session: Session, briefing: Briefing) -> str:
     assert briefing.id is not None
-    return _digest(
+    return live_common.digest(
         service.live_fingerprint(session, briefing.id),
         service.is_live(briefing),
         briefing.status,
@@ -200,8 +124,8 @@ def _office_context(
         "ordered": ORDERED,
         "live_labels": LIVE_LABELS,
         "status_labels": STATUS_LABELS,
-        "users": _users(session, (q.journalist_id for q in queue)),
-        "names": _org_names(session, (q.agency_id for q in queue)),
+        "users": live_common.users(session, (q.journalist_id for q in queue)),
+        "names": live_common.org_names(session, (q.agency_id for q in queue)),
         "errors": errors or {},
         "failed": failed,
         "texts": texts or {},
@@ -226,14 +150,15 @@ def _office_response(
     **kw: Any,
 ) -> Response:
     ctx = _office_context(request, session, briefing, **kw)
-    etag = _etag(request, identity, ctx["version"])
+    etag = live_common.etag(request, identity, ctx["version"])
     return render(
         request,
         "questions/live_office.html",
         ctx,
         block=block,
         status_code=status_code,
-        headers=(_fragment_headers(request, etag) if block == "queue" else {}) | (headers or {}),
+        headers=(live_common.fragment_headers(request, etag) if block == "queue" else {})
+        | (headers or {}),
     )
 
 
@@ -243,7 +168,9 @@ def moderator_page(
 ) -> Response:
     briefing = briefings.get(session, briefing_id)
     version = _office_version(session, briefing)
-    unchanged = _unchanged(request, identity, _etag(request, identity, version), version, v)
+    unchanged = live_common.unchanged(
+        request, identity, live_common.etag(request, identity, version), version, v
+    )
     if unchanged is not None:
         return unchanged
     return _office_response(request, session, identity, briefing)
@@ -256,7 +183,7 @@ def _done(
     if is_fragment_request(request):
         return _office_response(request, session, identity, briefing, notice=notice)
     flash(request, notice)
-    return redirect(request, _office_url(briefing.id or 0))
+    return redirect(request, live_common.office_url(briefing.id or 0))
 
 
 def _refused(
@@ -270,7 +197,6 @@ def _refused(
     texts: dict[int, str] | None = None,
 ) -> Response:
     """The queue again with the errors beside the question's fields (or above the queue)."""
-    session.rollback()
     if isinstance(exc, ValidationFailed):
         errors, status = exc.errors, 422
     elif isinstance(exc, Conflict):
@@ -435,7 +361,6 @@ async def record(
     try:
         saved = service.record(session, actor=identity.actor, data=question)
     except ValidationFailed as exc:
-        session.rollback()
         return _office_response(
             request,
             session,
@@ -466,171 +391,4 @@ async def record(
             headers={"HX-Trigger": CHANGED},
         )
     flash(request, notice)
-    return redirect(request, _office_url(briefing_id))
-
-
-# --- The journalist's phone page ----------------------------------------------------------------------
-
-
-def _mine(session: Session, identity: Identity, briefing_id: int) -> list[Question]:
-    filters = service.Filters(briefing_id=briefing_id)
-    return service.listing(session, actor=identity.actor, filters=filters)
-
-
-def _journalist_version(briefing: Briefing, mine: list[Question]) -> str:
-    return _digest(
-        service.is_live(briefing), *((q.id, q.revision, q.live_state, q.status) for q in mine)
-    )
-
-
-def _journalist_response(
-    request: Request,
-    session: Session,
-    identity: Identity,
-    briefing: Briefing,
-    *,
-    block: str = "mine",
-    text: str = "",
-    errors: dict[str, Msg] | None = None,
-    notice: Msg | None = None,
-    status_code: int = 200,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    assert briefing.id is not None
-    mine = _mine(session, identity, briefing.id)
-    version = _journalist_version(briefing, mine)
-    ctx = {
-        "briefing": briefing,
-        "live": service.is_live(briefing),
-        "mine": mine,
-        "version": version,
-        "text": text,
-        "errors": errors or {},
-        "notice": notice,
-        "live_labels": LIVE_LABELS,
-        "status_labels": STATUS_LABELS,
-        "max_text": service.MAX_TEXT,
-    }
-    extra = _fragment_headers(request, _etag(request, identity, version)) if block == "mine" else {}
-    return render(
-        request,
-        "questions/live_journalist.html",
-        ctx,
-        block=block,
-        status_code=status_code,
-        headers=extra | (headers or {}),
-    )
-
-
-@router.get("/briefings/{briefing_id:int}/live")
-def journalist_page(
-    request: Request, briefing_id: int, identity: JournalistOnly, session: SessionDep, v: str = ""
-) -> Response:
-    briefing = briefings.get_public(session, briefing_id)
-    version = _journalist_version(briefing, _mine(session, identity, briefing_id))
-    unchanged = _unchanged(request, identity, _etag(request, identity, version), version, v)
-    if unchanged is not None:
-        return unchanged
-    return _journalist_response(request, session, identity, briefing)
-
-
-@router.post("/briefings/{briefing_id:int}/live")
-async def journalist_send(
-    request: Request, briefing_id: int, identity: JournalistOnly, session: SessionDep
-) -> Response:
-    briefing = briefings.get_public(session, briefing_id)
-    data = await request.form()
-    text = str(data.get("text", ""))
-    if not service.is_live(briefing):
-        # The page now says so and points to the form for questions sent before a briefing.
-        flash(request, Msg("This briefing is not taking questions from the room now."), "warning")
-        return redirect(request, _journalist_url(briefing_id))
-    locale = request_locale(request)
-    settings = request.app.state.settings
-    question = service.QuestionInput(
-        text=text,
-        briefing_id=briefing_id,
-        language=locale if locale in service.LANGUAGES else "vi",
-    )
-    try:
-        _saved, created = service.ask(
-            session,
-            actor=identity.actor,
-            data=question,
-            rate_limit=settings.question_rate_limit,
-            rate_window_minutes=settings.question_rate_window_minutes,
-            duplicate_seconds=settings.question_duplicate_seconds,
-        )
-    except ValidationFailed as exc:
-        session.rollback()
-        return _journalist_response(
-            request,
-            session,
-            identity,
-            briefing,
-            block="ask",
-            text=text,
-            errors=exc.errors,
-            status_code=422,
-        )
-    except TooManyRequests as exc:
-        # Shown beside the field (the text typed is kept), not as a whole error page.
-        session.rollback()
-        message = exc.detail or Msg("Wait a few minutes, then try again.")
-        return _journalist_response(
-            request,
-            session,
-            identity,
-            briefing,
-            block="ask",
-            text=text,
-            errors={"text": message},
-            status_code=429,
-            headers={"Retry-After": str(exc.retry_after)},
-        )
-    notice = (
-        Msg("Your question has been sent to the moderator.")
-        if created
-        else Msg("You already sent this question.")
-    )
-    if is_fragment_request(request):
-        return _journalist_response(
-            request,
-            session,
-            identity,
-            briefing,
-            block="ask",
-            notice=notice,
-            headers={"HX-Trigger": SENT},
-        )
-    flash(request, notice, "success" if created else "info")
-    return redirect(request, _journalist_url(briefing_id))
-
-
-# --- The room's display ---------------------------------------------------------------------------------
-
-
-@router.get("/briefings/{briefing_id:int}/display")
-def display(
-    request: Request, briefing_id: int, identity: Public, session: SessionDep, v: str = ""
-) -> Response:
-    briefing = briefings.get_public(session, briefing_id)
-    q = service.current(session, briefing_id)
-    version = _digest(q.id, q.revision) if q is not None else "waiting"
-    etag = _etag(request, identity, version)
-    unchanged = _unchanged(request, identity, etag, version, v)
-    if unchanged is not None:
-        return unchanged
-    ctx = {
-        "briefing": briefing,
-        "q": q,
-        "version": version,
-        "agency": _org_names(session, [q.agency_id]).get(q.agency_id or 0) if q else None,
-    }
-    return render(
-        request,
-        "questions/live_display.html",
-        ctx,
-        block="screen",
-        headers=_fragment_headers(request, etag),
-    )
+    return redirect(request, live_common.office_url(briefing_id))

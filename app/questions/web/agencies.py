@@ -125,7 +125,6 @@ def new_agency(
             media_scope=media_scope,
         )
     except ValidationFailed as exc:
-        session.rollback()
         return _form_page(request, form, errors=exc.errors, status_code=422)
     flash(request, Msg("%(code)s has been added to the press agencies.", {"code": org.code}))
     return redirect(request, "/office/press-agencies")
@@ -178,7 +177,6 @@ def edit_agency(
             media_scope=media_scope,
         )
     except ValidationFailed as exc:
-        session.rollback()
         return _form_page(request, form, agency_id=agency_id, errors=exc.errors, status_code=422)
     flash(request, Msg("%(code)s has been saved.", {"code": org.code}))
     return redirect(request, "/office/press-agencies")
