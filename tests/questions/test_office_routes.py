@@ -575,6 +575,20 @@ def test_a_time_received_in_the_future_is_refused_beside_it(office: WebClient, d
     assert "cannot be in the future" in error_text(r.text, "f-received_at")
 
 
+def test_a_time_received_before_any_rule_set_is_refused_beside_it(
+    office: WebClient, db: Session
+) -> None:
+    # Press Desk holds the law from 30/03/2017 (Decree 09/2017): an incident question of 2016
+    # cannot be given a law, so it is refused rather than guessed (and nothing is written).
+    form = new_form(received_day="2016-05-10", received_time="09:00", incident="1")
+
+    r = office.post("/office/questions/new", form)
+
+    assert r.status_code == 422
+    assert "30/03/2017" in error_text(r.text, "f-received_at")
+    assert db.exec(select(Question)).all() == []
+
+
 def test_a_briefing_not_announced_or_an_agency_not_a_press_agency_is_refused(
     office: WebClient, db: Session
 ) -> None:

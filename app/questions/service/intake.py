@@ -22,7 +22,7 @@ from app.errors import Forbidden, TooManyRequests, ValidationFailed
 from app.forms import CONTROL_CHARS, check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
-from app.law.rulesets import ruleset_at
+from app.law.rulesets import NoRuleSet, ruleset_at
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.questions import deadlines
@@ -195,6 +195,10 @@ def record(session: Session, *, actor: Actor, data: QuestionInput) -> Question:
     received = data.received_at or utcnow()
     if received > utcnow() + timedelta(minutes=5):
         errors["received_at"] = Msg("The time received cannot be in the future.")
+    try:
+        ruleset_at(received)  # a question follows the law of its receipt: never a guess
+    except NoRuleSet as exc:
+        errors["received_at"] = exc.message
     if errors:
         raise ValidationFailed(errors)
     assert data.channel is not None
