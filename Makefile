@@ -37,6 +37,8 @@ constraints: | $(BIN)/python
 	mv constraints.new constraints.txt
 	touch $(VENV)/.installed $(VENV)/.installed-dev
 
+# Links in pages and e-mails point where `make run` serves, unless PUBLIC_BASE_URL says otherwise.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/pressdesk migrate
 	$(BIN)/pressdesk seed-demo

@@ -5,12 +5,14 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused in production below
+DEV_BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves; refused in production below
 
 
 class Environment(StrEnum):
@@ -72,8 +74,7 @@ class Settings(BaseSettings):
     # Notifications. E-mail goes out over SMTP only when `smtp_host` is set (the notices in the
     # app work without it); messages wait in the outbox table and a sender delivers them with
     # retries (`pressdesk send-mail` once, or in each worker every `mail_send_interval_seconds`,
-    # 0: never). Links in messages start with `public_base_url`.
-    public_base_url: str = "http://127.0.0.1:8000"
+    # 0: never). Links in messages start with `public_base_url` (below).
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_security: str = Field(default="starttls", pattern="^(starttls|ssl|none)$")
@@ -90,6 +91,14 @@ class Settings(BaseSettings):
     def mail_enabled(self) -> bool:
         return bool(self.smtp_host)
 
+    # The site's address: every absolute link (e-mails, sitemap, feeds, calendars, OpenGraph) is
+    # built from it, never from the request's Host header, which anyone can forge and which
+    # would then be kept by shared caches. Requests for a host not in `allowed_hosts` (comma-
+    # separated names, `*.example.vn` for subdomains) get 400; empty: only the host of
+    # `public_base_url` in production, any host in development and tests.
+    public_base_url: str = DEV_BASE_URL
+    allowed_hosts: str = ""
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 
@@ -102,6 +111,32 @@ class Settings(BaseSettings):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_address(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError("public_base_url must be an http(s):// address, e.g. https://x.vn")
+        return value.strip().rstrip("/")
+
+    def absolute_url(self, path: str = "") -> str:
+        """`path` (starting with /) on the site's public address."""
+        return self.public_base_url + path
+
+    @property
+    def host_patterns(self) -> tuple[str, ...]:
+        """The Host names the site answers (lower case, no port); `*` for any."""
+        own = (urlsplit(self.public_base_url).hostname or "").lower()
+        listed = [h.strip().lower().rstrip(".") for h in self.allowed_hosts.split(",")]
+        if any(listed):
+            return (own, *(h for h in listed if h))
+        return (own,) if self.is_production else ("*",)
+
     @property
     def is_production(self) -> bool:
         return self.environment == Environment.PRODUCTION
@@ -111,9 +146,13 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def check_production(self) -> None:
-        """Refuse to start in production with the development secret."""
-        if self.is_production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+        """Refuse to start in production with the development secret or address."""
+        if not self.is_production:
+            return
+        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
+        if self.public_base_url == DEV_BASE_URL:
+            raise RuntimeError("PUBLIC_BASE_URL must be set to the site's address (https://…)")
 
 
 @lru_cache

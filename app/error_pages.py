@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,6 +26,7 @@ from app.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from app.forms import CONTROL_TEXT, INT_MAX, INT_MIN, NUMBER_RANGE
 from app.i18n import Msg, gettext, human_size
 from app.middleware import security_headers
 from app.templating import render
@@ -102,6 +103,20 @@ def _identify(request: Request) -> None:
         log.warning("could not identify the visitor for an error page", exc_info=True)
 
 
+def _message(error: Any, locale: str) -> str:
+    """A field's validation message: the services' words for a text too long, the app's own
+    (`app.forms`) translated, pydantic's others as they are."""
+    if error.get("type") == "string_too_long":
+        too_long = Msg("Use at most %(n)s characters.", {"n": error["ctx"]["max_length"]})
+        return too_long.render(locale)
+    if error.get("type") == "string_unicode":  # a lone surrogate the JSON parser would not read
+        return gettext(locale, CONTROL_TEXT)
+    limits = (error.get("ctx") or {}).values()
+    if any(isinstance(n, int) and n in (INT_MIN, INT_MAX) for n in limits):  # beyond any row
+        return gettext(locale, NUMBER_RANGE)
+    return gettext(locale, error["msg"])
+
+
 def install_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a page or problem document."""
 
@@ -164,8 +179,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
+            locale = api_locale(request)
             errors = {
-                ".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()
+                ".".join(str(p) for p in e["loc"][1:]) or "body": _message(e, locale)
+                for e in exc.errors()
             }
             return problem(request, 422, TITLES[422], DETAILS[422], extra={"errors": errors})
         return error_page(request, 422)
@@ -180,6 +197,15 @@ def install_handlers(app: FastAPI) -> None:
     async def _database_down(request: Request, exc: Exception) -> Response:
         log.error("database unavailable: %s", exc.__class__.__name__)
         return error_page(request, 503, headers={"Retry-After": "30"})
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> Response:
+        # PostgreSQL keeps no NUL in text: text that reached it unchecked is refused, not a 500.
+        if "NUL" not in str(exc.orig):
+            raise exc
+        if wants_json(request):
+            return problem(request, 422, TITLES[422], Msg(CONTROL_TEXT))
+        return error_page(request, 422, detail=Msg(CONTROL_TEXT))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -36,17 +36,19 @@ from app.content.web import pack as content_pack
 from app.content.web import submissions as content_submissions
 from app.db import make_engine
 from app.error_pages import install_handlers
+from app.forms import check_request
 from app.giaoban import routes as giaoban_routes
 from app.holidays import routes as holidays_routes
 from app.incidents import routes as incidents_routes
 from app.law import page as law_page
-from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.middleware import AllowedHostsMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
 from app.notifications import service as notifications_service
 from app.notifications import subscription_routes
 from app.orgs import api as orgs_api
 from app.orgs import routes as orgs_routes
+from app.pages import health as pages_health
 from app.pages import nav
 from app.pages import routes as pages_routes
 from app.questions.web import agencies as questions_agencies
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None if settings.is_production else "/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(check_request)],  # ids, numbers, dates and text within bounds
     )
     configure(app, settings)
     app.state.page_context = (
@@ -138,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
+    app.add_middleware(AllowedHostsMiddleware)  # before the cache is asked
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, upload_suffix="/attachments")
     install_handlers(app)
@@ -149,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         statements_feeds.router,
         statements_public.router,
+        pages_health.router,
         pages_routes.router,
         accounts_routes.router,
         orgs_routes.router,

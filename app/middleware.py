@@ -1,12 +1,14 @@
-"""ASGI middleware: security headers (with the cookies queued during the request, see
-`app.cookies`), body size limit."""
+"""ASGI middleware: allowed hosts, security headers (with the cookies queued during the request,
+see `app.cookies`), body size limit."""
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import IncompleteUpload, PayloadTooLarge
+from app.i18n import N_, gettext
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -119,3 +121,48 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+# The probes of the proxy and of monitoring often ask by address (10.0.0.5:8000); they hold no
+# address and are never cached, so they answer any host.
+ANY_HOST_PATHS = frozenset({"/healthz", "/readyz"})
+UNKNOWN_HOST = N_("This site is not served at this address.")
+
+
+def host_name(header: str) -> str:
+    """The host of a Host header: no port, lower case, no final dot (`[::1]:80` → `::1`, as
+    `urlsplit(...).hostname` gives it)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.partition(":")[0].rstrip(".")
+
+
+def host_matches(host: str, patterns: tuple[str, ...]) -> bool:
+    for pattern in patterns:
+        if pattern == "*" or host == pattern:
+            return True
+        if pattern.startswith("*.") and host.endswith(pattern[1:]):
+            return True
+    return False
+
+
+class AllowedHostsMiddleware:
+    """400 for a request whose Host the settings do not list (`Settings.host_patterns`, read
+    per request): in production only the site's own names reach the application."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ANY_HOST_PATHS:
+            await self.app(scope, receive, send)
+            return
+        settings = scope["app"].state.settings
+        host = host_name(Headers(scope=scope).get("host", ""))
+        if host_matches(host, settings.host_patterns):
+            await self.app(scope, receive, send)
+            return
+        text = gettext(settings.default_language, UNKNOWN_HOST)
+        response = PlainTextResponse(text, status_code=400, headers={"Cache-Control": "no-store"})
+        await response(scope, receive, send)

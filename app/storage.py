@@ -39,12 +39,17 @@ ALLOWED: dict[str, tuple[str, str]] = {
 ACCEPT_ATTR = ",".join(f".{ext}" for ext in ALLOWED)
 MAX_NAME = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*]+')
+# Invisible characters: controls (C1 included), format characters (direction overrides such as
+# U+202E, which make "anhgnp.exe" read as "anhexe.png", zero-width spaces), lone surrogates and
+# line or paragraph separators.
+_INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
 
 
 def clean_filename(name: str) -> str:
-    """A file name safe to show and to offer for download: no folders, no control or reserved
-    characters, at most 120 characters with the extension kept."""
+    """A file name safe to show and to offer for download: no folders, no control, invisible or
+    reserved characters, at most 120 characters with the extension kept."""
     name = unicodedata.normalize("NFC", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE)
     name = re.split(r"[\\/]", name)[-1]
     name = _UNSAFE.sub("", name)
     name = " ".join(name.split()).rstrip(" .")

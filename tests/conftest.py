@@ -228,6 +228,7 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "mail_send_interval_seconds": 0,
         "login_delay_seconds": 0.0,
         "session_touch_seconds": 0,
+        "public_base_url": "http://testserver",  # the test clients' host: links point back to it
     }
     values.update(over)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

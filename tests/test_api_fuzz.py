@@ -37,6 +37,8 @@ def _send(web: WebClient, case: Any, csrf: str) -> Any:
     }
     headers.setdefault("x-csrf-token", csrf)
     kwargs.pop("cookies", None)
+    if isinstance(kwargs.get("data"), (bytes, str)):  # a raw body, not form fields
+        kwargs["content"] = kwargs.pop("data")
     method = kwargs.pop("method")
     url = kwargs.pop("url")
     return web.client.request(method, url, headers=headers, **kwargs)

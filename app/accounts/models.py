@@ -9,6 +9,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
+from app.forms import SafeLine
 from app.i18n import N_
 from app.timeutil import utcnow
 
@@ -124,5 +125,5 @@ class SessionInfo(SQLModel):
 
 
 class LoginRequest(SQLModel):
-    email: str
-    password: str
+    email: SafeLine = Field(max_length=254)
+    password: SafeLine = Field(max_length=256)

@@ -15,6 +15,7 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.config import Settings
 from app.errors import Conflict, NotFound, TooManyRequests, ValidationFailed
+from app.forms import text_problem
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.security import (
@@ -86,7 +87,10 @@ def login_decision(
     session: Session, *, settings: Settings, email: str, address: str
 ) -> throttle.Decision:
     """How long to hold this attempt, or whether to refuse it (checked before the password)."""
-    return throttle.check(session, settings, utcnow(), normalise_email(email)[:254], address)
+    email = normalise_email(email)[:254]
+    if text_problem(email, line=True):  # refused by `login` before any counting
+        return throttle.Decision(False, 0, 0.0)
+    return throttle.check(session, settings, utcnow(), email, address)
 
 
 @use_case
@@ -99,37 +103,55 @@ def login(
     address: str,
     user_agent: str,
 ) -> tuple[User, str, str]:
-    """Check the password and open a session; returns the user, the session token and its CSRF token."""
+    """Check the password and open a session; returns the user, the session token and its CSRF token.
+
+    The attempt is first counted as a failure (`throttle.reserve`) and committed, so that parallel
+    attempts see it before any password is checked: no more than the limit are ever checked. A
+    failed or refused attempt is written to the audit log with the address it came from. The
+    commits here say why: a failed sign-in must count even though the use case then fails.
+    """
     now = utcnow()
     email = normalise_email(email)[:254]
-    decision = throttle.check(session, settings, now, email, address)
-    if decision.refused:
+    if problem := text_problem(email, line=True):  # no one's address, and nothing to store
+        raise ValidationFailed({"email": problem})
+    if not throttle.reserve(session, settings, now, email, address):
+        session.rollback()  # the account's reservation, when only the address was at its limit
+        decision = throttle.check(session, settings, now, email, address)
+        _failed(session, email, address, None, "refused: too many failed attempts")
+        session.commit()
         raise TooManyRequests(
-            decision.retry_after,
+            max(1, decision.retry_after),
             Msg(
                 "Too many failed sign-in attempts. Try again in %(minutes)s minutes.",
                 {"minutes": max(1, round(decision.retry_after / 60))},
             ),
         )
+    session.commit()
     user = find_by_email(session, email)
     ok = verify_password(password[:256], user.password_hash if user else dummy_hash())
     if not user or not ok or user.status == UserStatus.DISABLED:
-        throttle.record_failure(session, settings, now, email, address)
-        # Committed before the refusal is raised (which rolls the use case back): a failed
-        # attempt must count even though the sign-in fails.
+        reason = "unknown e-mail" if not user else "wrong password" if not ok else "disabled"
+        _failed(session, email, address, user, reason)
         session.commit()
         if user and ok:
             raise LoginFailed(
                 Msg("This account has been disabled. Contact the spokesperson's office.")
             )
         raise LoginFailed()
-    throttle.clear_account(session, email)
+    throttle.release(session, email, address)
     user.last_login_at = now
     session.add(user)
     token, csrf = _open_session(session, settings, user, address, user_agent, now)
     actor = Actor(user.id, user.email, user.role.value, user.organisation_id, address)
     audit.record(session, actor, "session.login", user)
     return user, token, csrf
+
+
+def _failed(session: Session, email: str, address: str, user: User | None, reason: str) -> None:
+    """Audit a failed sign-in: the e-mail address tried and the client's address, never the
+    password."""
+    actor = Actor(None, email, None, None, address[:64])
+    audit.record(session, actor, "session.login_failed", user, reason, object_type="app_user")
 
 
 def _open_session(
@@ -277,6 +299,8 @@ def create_user(
         errors["full_name"] = Msg("Enter the person's full name.")
     elif len(full_name) > 200:
         errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    elif problem := text_problem(full_name, name=True):
+        errors["full_name"] = problem
     email = _check_email(email, errors)
     if role not in {r.value for r in Role}:
         errors["role"] = Msg("Choose a role.")
@@ -389,6 +413,8 @@ def register_journalist(
         errors["full_name"] = Msg("Enter your full name.")
     elif len(full_name) > 200:
         errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
+    elif problem := text_problem(full_name, name=True):
+        errors["full_name"] = problem
     email = _check_email(email, errors)
     if orgs.get_active(session, organisation_id, ROLE_ORG_KINDS[Role.JOURNALIST]) is None:
         errors["organisation_id"] = Msg("Choose your press agency.")
@@ -435,6 +461,8 @@ def decide_journalist(
         )
     if len(reason) > 500:
         raise ValidationFailed({"reason": Msg("Use at most %(n)s characters.", {"n": 500})})
+    if problem := text_problem(reason):
+        raise ValidationFailed({"reason": problem})
     user.status = UserStatus.ACTIVE if verify else UserStatus.REJECTED
     user.status_reason = None if verify else reason
     session.add(user)

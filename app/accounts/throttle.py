@@ -1,7 +1,8 @@
 """Failed-login counting per account and per client address, in the database.
 
 Counters live in a table (not in process memory) so every worker sees the same numbers.
-A counter covers a fixed window that starts at the first failure; the window ends it.
+A counter covers a fixed window that starts at the first failure; the window ends it. Each attempt
+is counted before its password is checked (`reserve`), and given back when it succeeds (`release`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete
+from sqlalchemy import bindparam, case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -76,20 +77,27 @@ def check(
     )
 
 
-def record_failure(
-    session: Session, settings: Settings, now: datetime, email: str, address: str
-) -> None:
-    """Count one failure for the account and the address, atomically (an upsert)."""
+def reserve(session: Session, settings: Settings, now: datetime, email: str, address: str) -> bool:
+    """Count this attempt as a failure before its password is checked, unless the account or the
+    address is at its limit (then False, and the caller rolls the half-made reservation back).
+
+    One conditional upsert per counter (`… ON CONFLICT DO UPDATE … WHERE failures < limit
+    RETURNING`, a new window once the old one ended): the database decides, so parallel attempts
+    cannot all pass the limit between a check and a count. A success gives it back (`release`).
+    """
     cutoff = now - timedelta(minutes=settings.login_window_minutes)
     table: Any = LoginThrottle.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     expired = table.c.window_start < bindparam("cutoff", cutoff, type_=UTCDateTime)
-    for scope, key in ((ACCOUNT, email), (ADDRESS, address)):
+    for scope, key, limit in (
+        (ACCOUNT, email, settings.login_max_failures_account),
+        (ADDRESS, address, settings.login_max_failures_address),
+    ):
         stmt = insert(table).values(
             scope=scope, key=key, failures=1, window_start=now, last_failure_at=now
         )
-        stmt = stmt.on_conflict_do_update(
+        upsert = stmt.on_conflict_do_update(
             index_elements=["scope", "key"],
             set_={
                 "failures": case((expired, 1), else_=table.c.failures + 1),
@@ -98,8 +106,26 @@ def record_failure(
                 ),
                 "last_failure_at": stmt.excluded.last_failure_at,
             },
+            where=expired | (table.c.failures < limit),
         )
-        session.execute(stmt)
+        if session.execute(upsert.returning(table.c.failures)).first() is None:
+            return False
+    return True
+
+
+def release(session: Session, email: str, address: str) -> None:
+    """The attempt succeeded: the account's failures are forgotten, the address's reserved one
+    is given back (the address keeps its earlier failures)."""
+    clear_account(session, email)
+    session.execute(
+        update(LoginThrottle)
+        .where(
+            LoginThrottle.scope == ADDRESS,  # type: ignore[arg-type]
+            LoginThrottle.key == address,  # type: ignore[arg-type]
+            LoginThrottle.failures > 0,  # type: ignore[arg-type]
+        )
+        .values(failures=LoginThrottle.failures - 1)
+    )
 
 
 def clear_account(session: Session, email: str) -> None:

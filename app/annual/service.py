@@ -14,7 +14,7 @@ from app.annual.models import AnnualReport
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.forms import CONTROL_CHARS, check_text
+from app.forms import CONTROL_CHARS, FIRST_DAY, LAST_DAY, check_text
 from app.i18n import Msg
 from app.law.rulesets import NoRuleSet, Part, RuleSet, parts, report_ruleset
 from app.timeutil import local_today, utcnow
@@ -62,6 +62,8 @@ def check_year(year: int | None) -> tuple[int, RuleSet]:
     """A year that has a rule set and whose reporting period has begun; else 422 on `year`."""
     if year is None:
         raise ValidationFailed({"year": Msg("Enter a year, e.g. 2026.")})
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise ValidationFailed({"year": Msg("Enter a year between 2000 and 2100.")})
     try:
         ruleset = report_ruleset(year)
     except NoRuleSet as exc:

@@ -21,7 +21,7 @@ from app.db import SessionDep
 from app.error_pages import api_locale
 from app.errors import NotFound, ValidationFailed
 from app.flash import flash
-from app.forms import parse_date
+from app.forms import FIRST_DAY, LAST_DAY, parse_date
 from app.i18n import Msg
 from app.law.rulesets import NoRuleSet, report_ruleset
 from app.reports import exports
@@ -37,6 +37,8 @@ Text = Annotated[str, Form()]
 
 def _calendar_year(year: int) -> str | None:
     """The old report's address when `year` is reported under Decree 09/2017's calendar year."""
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return None  # no report: the page is not found
     try:
         ruleset = report_ruleset(year)
     except NoRuleSet:

@@ -16,6 +16,7 @@ are in `app/briefings/web/feeds.py`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -34,7 +35,12 @@ TZID = str(LOCAL_TZ)  # Asia/Ho_Chi_Minh
 TZ_FIRST, TZ_LAST = date(2000, 1, 1), date(2100, 1, 1)
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"
-FORMAT_VERSION = "1"  # part of every ETag: raise it when the output changes
+FORMAT_VERSION = "2"  # part of every ETag: raise it when the output changes
+# RFC 5545 §3.3.11: a TEXT value holds no control character but HTAB; a line break is written
+# as the escape "\n", which only multi-line values (DESCRIPTION) need. The line separators of
+# `str.splitlines` (CR, LF, VT, FF, FS, GS, RS, NEL, LS, PS) become a space or a line break;
+# every other control character is dropped.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 # Calendar texts, translated through the catalogs like every other text.
 TEXT = {
@@ -69,7 +75,7 @@ def build_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", TZID)
     cal.add("x-published-ttl", "PT1H")
     for briefing in sorted(briefings, key=lambda b: (b.starts_at, b.id or 0)):
@@ -92,19 +98,30 @@ def _event(briefing: Briefing, kind: BriefingKind | None, *, base_url: str, loca
     event.add("sequence", briefing.sequence)
     event.add("dtstart", to_local(briefing.starts_at))
     event.add("dtend", to_local(briefing.ends_at))
-    event.add("summary", briefing.title(locale))
-    if briefing.venue:
-        event.add("location", briefing.venue)
+    event.add("summary", one_line(briefing.title(locale)))
+    if one_line(briefing.venue):
+        event.add("location", one_line(briefing.venue))
     event.add("url", public_url(base_url, briefing))
     description = describe(briefing, locale)
     if description:
-        event.add("description", description)
+        event.add("description", multi_line(description))
     cancelled = briefing.status == BriefingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("class", "PUBLIC")
     if kind is not None:
-        event.add("categories", [kind.name(locale)])
+        event.add("categories", [one_line(kind.name(locale))])
     return event
+
+
+def one_line(text: str) -> str:
+    """Text as one line: line breaks and runs of spaces become one space, controls go."""
+    return " ".join(_CONTROLS.sub("", text or "").split())
+
+
+def multi_line(text: str) -> str:
+    """Text whose lines are kept (LF only); other controls go, tabs stay."""
+    lines = _CONTROLS.sub("", text or "").splitlines()
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
 def public_url(base_url: str, briefing: Briefing) -> str:

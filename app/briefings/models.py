@@ -13,6 +13,7 @@ from sqlalchemy import Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
+from app.forms import Day, Int, SafeLine, SafeText
 from app.i18n import N_
 from app.timeutil import utcnow
 
@@ -275,25 +276,25 @@ class BriefingPublic(SQLModel):
 class BriefingCreate(SQLModel):
     """A one-off briefing; `day`, `start`, `end` and `content_deadline` are local."""
 
-    kind_id: int
-    title_vi: str
-    title_en: str = ""
-    day: date
+    kind_id: Int
+    title_vi: SafeLine = Field(max_length=255)
+    title_en: SafeLine = Field(default="", max_length=255)
+    day: Day
     start: LocalTime
     end: LocalTime
-    venue: str = ""
-    online_url: str = ""
-    chair: str = ""
-    organiser_org_id: int | None = None
-    invitee_ids: list[int] = Field(default_factory=list)
-    content_deadline: date | None = None
-    notes: str = ""
+    venue: SafeLine = Field(default="", max_length=255)
+    online_url: SafeLine = Field(default="", max_length=500)
+    chair: SafeLine = Field(default="", max_length=200)
+    organiser_org_id: Int | None = None
+    invitee_ids: list[Int] = Field(default_factory=list)
+    content_deadline: Day | None = None
+    notes: SafeText = Field(default="", max_length=4000)
 
 
 class RuleFields(SQLModel):
     """A recurrence: a raw RFC 5545 `rrule`, or a simple `pattern` with its details."""
 
-    rrule: str | None = Field(default=None, max_length=500)  # e.g. FREQ=MONTHLY;BYDAY=-1TH
+    rrule: SafeLine | None = Field(default=None, max_length=500)  # e.g. FREQ=MONTHLY;BYDAY=-1TH
     pattern: Literal["weekly", "monthly_weekday", "monthly_day"] | None = None
     weekday: Weekday = "TH"
     ordinal: Literal[-1, 1, 2, 3, 4] = -1
@@ -316,38 +317,38 @@ class BriefingUpdate(RuleFields):
     `holiday_policy`, `duration_minutes`, `content_days_before` may be sent; `day` and
     `content_deadline` are not used)."""
 
-    sequence: int
+    sequence: Int
     scope: Literal["this", "following"] = "this"
-    kind_id: int | None = None
-    title_vi: str = ""
-    title_en: str = ""
-    day: date | None = None
+    kind_id: Int | None = None
+    title_vi: SafeLine = Field(default="", max_length=255)
+    title_en: SafeLine = Field(default="", max_length=255)
+    day: Day | None = None
     start: LocalTime | None = None
     end: LocalTime | None = None
-    venue: str = ""
-    online_url: str = ""
-    chair: str = ""
-    organiser_org_id: int | None = None
-    invitee_ids: list[int] = Field(default_factory=list)
-    content_deadline: date | None = None
-    notes: str = ""
-    until: date | None = None
+    venue: SafeLine = Field(default="", max_length=255)
+    online_url: SafeLine = Field(default="", max_length=500)
+    chair: SafeLine = Field(default="", max_length=200)
+    organiser_org_id: Int | None = None
+    invitee_ids: list[Int] = Field(default_factory=list)
+    content_deadline: Day | None = None
+    notes: SafeText = Field(default="", max_length=4000)
+    until: Day | None = None
     holiday_policy: HolidayPolicy | None = None
-    duration_minutes: int | None = None
-    content_days_before: int | None = None
+    duration_minutes: Int | None = None
+    content_days_before: Int | None = None
 
 
 class TransitionRequest(SQLModel):
     """One step of the lifecycle; postponing needs the new local day and times."""
 
     action: ActionName
-    sequence: int
-    reason: str = ""
-    new_day: date | None = None
+    sequence: Int
+    reason: SafeText = Field(default="", max_length=1000)
+    new_day: Day | None = None
     new_start: LocalTime | None = None
     new_end: LocalTime | None = None
-    record_summary: str = ""
-    record_url: str = ""
+    record_summary: SafeText = Field(default="", max_length=10000)
+    record_url: SafeLine = Field(default="", max_length=500)
 
 
 class SeriesPublic(SQLModel):
@@ -381,39 +382,39 @@ class SeriesCreate(RuleFields):
     """A recurring briefing from `dtstart` (local) at `start_time`; the kind gives the duration and
     the content days when they are not sent. Titles may use {month}, {year}, {week}, {date}."""
 
-    kind_id: int
-    title_vi: str
-    title_en: str = ""
-    dtstart: date
-    until: date | None = None
+    kind_id: Int
+    title_vi: SafeLine = Field(max_length=255)
+    title_en: SafeLine = Field(default="", max_length=255)
+    dtstart: Day
+    until: Day | None = None
     start_time: LocalTime
-    duration_minutes: int | None = None
+    duration_minutes: Int | None = None
     holiday_policy: HolidayPolicy = HolidayPolicy.NEXT_WORKING_DAY
-    venue: str = ""
-    online_url: str = ""
-    chair: str = ""
-    organiser_org_id: int | None = None
-    invitee_ids: list[int] = Field(default_factory=list)
-    content_days_before: int | None = None
-    notes: str = ""
+    venue: SafeLine = Field(default="", max_length=255)
+    online_url: SafeLine = Field(default="", max_length=500)
+    chair: SafeLine = Field(default="", max_length=200)
+    organiser_org_id: Int | None = None
+    invitee_ids: list[Int] = Field(default_factory=list)
+    content_days_before: Int | None = None
+    notes: SafeText = Field(default="", max_length=4000)
 
 
 class SeriesUpdate(RuleFields):
     """Only the fields sent change; the future occurrences follow, except those edited by hand."""
 
-    sequence: int
-    kind_id: int | None = None
-    title_vi: str = ""
-    title_en: str = ""
-    dtstart: date | None = None
-    until: date | None = None
+    sequence: Int
+    kind_id: Int | None = None
+    title_vi: SafeLine = Field(default="", max_length=255)
+    title_en: SafeLine = Field(default="", max_length=255)
+    dtstart: Day | None = None
+    until: Day | None = None
     start_time: LocalTime | None = None
-    duration_minutes: int | None = None
+    duration_minutes: Int | None = None
     holiday_policy: HolidayPolicy = HolidayPolicy.NEXT_WORKING_DAY
-    venue: str = ""
-    online_url: str = ""
-    chair: str = ""
-    organiser_org_id: int | None = None
-    invitee_ids: list[int] = Field(default_factory=list)
-    content_days_before: int | None = None
-    notes: str = ""
+    venue: SafeLine = Field(default="", max_length=255)
+    online_url: SafeLine = Field(default="", max_length=500)
+    chair: SafeLine = Field(default="", max_length=200)
+    organiser_org_id: Int | None = None
+    invitee_ids: list[Int] = Field(default_factory=list)
+    content_days_before: Int | None = None
+    notes: SafeText = Field(default="", max_length=4000)

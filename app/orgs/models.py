@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
+from app.forms import Day, SafeLine, SafeName
 from app.i18n import N_
 from app.timeutil import utcnow
 
@@ -135,18 +136,18 @@ class OrgDetail(OrgPublic):
 
 
 class OrgCreate(SQLModel):
-    code: str
+    code: SafeLine = Field(max_length=32)
     kind: OrgKind
-    name_vi: str
-    name_en: str
-    valid_from: date
+    name_vi: SafeName = Field(max_length=255)
+    name_en: SafeName = Field(max_length=255)
+    valid_from: Day
 
 
 class OrgRename(SQLModel):
-    name_vi: str
-    name_en: str
-    effective: date
+    name_vi: SafeName = Field(max_length=255)
+    name_en: SafeName = Field(max_length=255)
+    effective: Day
 
 
 class OrgRetire(SQLModel):
-    last_day: date
+    last_day: Day

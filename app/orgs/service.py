@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.forms import text_problem
 from app.i18n import Msg
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrganisationName, OrgKind, OrgView
 from app.timeutil import local_today
@@ -106,15 +107,21 @@ def history(session: Session, org_id: int) -> list[OrganisationName]:
 
 
 def _check_names(name_vi: str, name_en: str, errors: dict[str, Msg]) -> tuple[str, str]:
+    """Both names, required, on one line, without invisible characters (a zero-width space or a
+    control character would make two organisations' names look alike)."""
     name_vi, name_en = name_vi.strip(), name_en.strip()
     if not name_vi:
         errors["name_vi"] = Msg("Enter the Vietnamese name.")
     elif len(name_vi) > 255:
         errors["name_vi"] = Msg("Use at most %(n)s characters.", {"n": 255})
+    elif problem := text_problem(name_vi, name=True):
+        errors["name_vi"] = problem
     if not name_en:
         errors["name_en"] = Msg("Enter the English name.")
     elif len(name_en) > 255:
         errors["name_en"] = Msg("Use at most %(n)s characters.", {"n": 255})
+    elif problem := text_problem(name_en, name=True):
+        errors["name_en"] = problem
     return name_vi, name_en
 
 

@@ -1,4 +1,4 @@
-"""Home page, per-role dashboards, the language switch and the health check."""
+"""Home page, per-role dashboards and the language switch (the health checks are in `health`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access import JOURNALIST, OFFICE, Public, SignedIn
@@ -128,18 +127,3 @@ def set_language(
             path="/",
         )
     return redirect(request, safe_next(next, default="/"))
-
-
-@router.get("/healthz")
-def healthz(request: Request, identity: Public) -> Response:
-    """The app and the database; 503 when the database does not answer."""
-    try:
-        with request.app.state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception:  # any failure to reach the database is "unavailable"
-        return JSONResponse(
-            {"status": "degraded", "database": "unavailable"},
-            status_code=503,
-            headers={"Cache-Control": "no-store"},
-        )
-    return JSONResponse({"status": "ok", "database": "ok"}, headers={"Cache-Control": "no-store"})

@@ -67,7 +67,7 @@ def _briefing_out(
             "announced_at": _utc(b.announced_at),
             "updated_at": _utc(b.updated_at),
             "invitee_ids": service.invitee_ids(session, b.id) if invitees is None else invitees,
-            "url": f"{str(request.base_url).rstrip('/')}/briefings/{b.id}",
+            "url": request.app.state.settings.absolute_url(f"/briefings/{b.id}"),
         }
     )
 

@@ -60,7 +60,7 @@ def _feed(
     request: Request, session: Session, *, kind: BriefingKind | None, locale: str
 ) -> Response:
     settings = request.app.state.settings
-    base_url = str(request.base_url)
+    base_url = settings.absolute_url()
     kind_id = kind.id if kind is not None else None
     all_kinds = service.kinds(session)
     name = calendar_name(locale, settings.province_name, kind)
@@ -117,7 +117,7 @@ def briefing_ics(
     briefing = service.get_public(session, briefing_id)
     kind = service.find_kind(session, briefing.kind_id)
     locale = feed_locale(request, lang)
-    base_url = str(request.base_url)
+    base_url = request.app.state.settings.absolute_url()
     name = briefing.title(locale)
     etag = make_etag(
         "briefing",

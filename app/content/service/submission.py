@@ -20,7 +20,7 @@ from app.content.service.reading import CONTENT_FIELDS, snapshot
 from app.content.service.scope import call_of, department_org, get_call, get_submission, party_of
 from app.content.states import WORKFLOW, Step
 from app.errors import STALE, Conflict, NotFound, ValidationFailed
-from app.forms import check_text
+from app.forms import check_text, text_problem
 from app.i18n import Msg
 from app.notifications import triggers
 from app.timeutil import utcnow
@@ -101,6 +101,8 @@ def _validate_content(data: SubmissionInput, *, submitting: bool) -> None:
             errors[f"qa_{i}"] = Msg("Write the question this answer is for.")
         elif len(q) > 2000 or len(a) > 10000:
             errors[f"qa_{i}"] = Msg("This question or answer is too long.")
+        elif problem := text_problem(q) or text_problem(a):
+            errors[f"qa_{i}"] = problem
         pairs.append({"question": q, "answer": a})
     if len(pairs) > 50:
         errors["qa"] = Msg("Give at most 50 anticipated questions.")

@@ -18,8 +18,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
-from pydantic import AwareDatetime
-from sqlmodel import Session, SQLModel
+from sqlmodel import Field, Session, SQLModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -31,7 +30,6 @@ from app.content.models import (
     AttachmentPublic,
     CallPublic,
     CallStatus,
-    QAPair,
     Submission,
     SubmissionPublic,
     SubmissionStatus,
@@ -40,6 +38,7 @@ from app.content.states import Step
 from app.db import SessionDep
 from app.error_pages import api_locale
 from app.errors import ValidationFailed
+from app.forms import Int, Moment, SafeLine, SafeText
 from app.storage import download_headers
 from app.timeutil import to_local
 
@@ -58,46 +57,51 @@ class CallCreate(SQLModel):
     kind's usual number of working days before it, at 17:00 local) applies. `deadline` needs a
     time zone offset, e.g. 2026-05-04T17:00:00+07:00."""
 
-    briefing_id: int
-    organisation_ids: list[int] | None = None
-    deadline: AwareDatetime | None = None
-    instructions: str = ""
+    briefing_id: Int
+    organisation_ids: list[Int] | None = None
+    deadline: Moment | None = None
+    instructions: SafeText = Field(default="", max_length=4000)
 
 
 class CallUpdate(SQLModel):
     """Only the fields sent change; `null` for `organisation_ids` or `deadline` restores the
     default (the briefing's invited organisations, its usual deadline)."""
 
-    organisation_ids: list[int] | None = None
-    deadline: AwareDatetime | None = None
-    instructions: str | None = None
+    organisation_ids: list[Int] | None = None
+    deadline: Moment | None = None
+    instructions: SafeText | None = Field(default=None, max_length=4000)
 
 
 class SubmissionStart(SQLModel):
-    call_id: int
+    call_id: Int
+
+
+class QAPairInput(SQLModel):
+    question: SafeText = Field(max_length=2000)
+    answer: SafeText = Field(default="", max_length=10000)
 
 
 class SubmissionUpdate(SQLModel):
     """Only the fields sent change. `revision` is the one read; a stale one is refused (409).
     With `submit` the content goes to the press office as a new kept version."""
 
-    revision: int
-    title: str | None = None
-    summary: str | None = None
-    talking_points: str | None = None
-    key_figures: str | None = None
-    qa: list[QAPair] | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    contact_email: str | None = None
+    revision: Int
+    title: SafeLine | None = Field(default=None, max_length=500)
+    summary: SafeText | None = Field(default=None, max_length=4000)
+    talking_points: SafeText | None = Field(default=None, max_length=50000)
+    key_figures: SafeText | None = Field(default=None, max_length=10000)
+    qa: list[QAPairInput] | None = Field(default=None, max_length=50)
+    contact_name: SafeLine | None = Field(default=None, max_length=200)
+    contact_phone: SafeLine | None = Field(default=None, max_length=50)
+    contact_email: SafeLine | None = Field(default=None, max_length=254)
     submit: bool = False
 
 
 class ActionRequest(SQLModel):
     """`comment` is required to return a submission; `revision`, if sent, must be current."""
 
-    revision: int | None = None
-    comment: str = ""
+    revision: Int | None = None
+    comment: SafeText = Field(default="", max_length=4000)
 
 
 ActionName = Literal["withdraw", "reopen", "return", "accept"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from fastapi import Request
-from pydantic import AwareDatetime
 from sqlmodel import Field, Session, SQLModel
 
 from app.access import Identity
 from app.accounts.models import Role, UserStatus
 from app.error_pages import api_locale
+from app.forms import Day, Int, Moment, SafeLine, SafeName, SafeText
 from app.i18n import N_, gettext
 from app.orgs import service as orgs
 from app.orgs.models import MediaKind, MediaScope
@@ -33,6 +33,8 @@ from app.questions.models import (
     QuestionStatus,
     QuestionTransfer,
 )
+from app.questions.service.answering import MAX_ANSWER
+from app.questions.service.common import MAX_TEXT
 from app.questions.states import Step
 from app.timeutil import utcnow
 
@@ -62,21 +64,21 @@ class AgencyPublic(SQLModel):
 class AgencyCreate(SQLModel):
     """A new press agency, existing from `valid_from` (default today)."""
 
-    code: str
-    name_vi: str
-    name_en: str
+    code: SafeLine = Field(max_length=32)
+    name_vi: SafeName = Field(max_length=255)
+    name_en: SafeName = Field(max_length=255)
     media_kind: MediaKind
     media_scope: MediaScope
-    valid_from: date | None = None
+    valid_from: Day | None = None
 
 
 class AgencyUpdate(SQLModel):
     """Only the fields sent change. A changed name takes effect today, so older records keep the
     name they had. An agency without a kind of media and scope must be given both."""
 
-    code: str | None = None
-    name_vi: str | None = None
-    name_en: str | None = None
+    code: SafeLine | None = Field(default=None, max_length=32)
+    name_vi: SafeName | None = Field(default=None, max_length=255)
+    name_en: SafeName | None = Field(default=None, max_length=255)
     media_kind: MediaKind | None = None
     media_scope: MediaScope | None = None
 
@@ -95,7 +97,7 @@ class JournalistPublic(SQLModel):
 class RejectRequest(SQLModel):
     """The reason is shown to the journalist, so they know what to correct (required)."""
 
-    reason: str = ""
+    reason: SafeText = Field(default="", max_length=500)
 
 
 class OrgRef(SQLModel):
@@ -197,25 +199,25 @@ class QuestionAsk(SQLModel):
     """A verified journalist's question; with `briefing_id`, one sent before that briefing (or
     from the room while it is being held). `language` is a code such as vi, en, zh, fr, ja, ko."""
 
-    text: str
-    topic: str = ""
-    language: str = "vi"
-    briefing_id: int | None = None
+    text: SafeText = Field(schema_extra={"json_schema_extra": {"maxLength": MAX_TEXT}})
+    topic: SafeLine = Field(default="", max_length=200)
+    language: SafeLine = Field(default="vi", max_length=10)
+    briefing_id: Int | None = None
 
 
 class QuestionRecord(SQLModel):
     """A question the office records: asked in the room, by phone, e-mail or in writing, by
     someone with or without an account. `received_at` (default now) needs a time zone offset."""
 
-    text: str
-    topic: str = ""
-    language: str = "vi"
+    text: SafeText = Field(schema_extra={"json_schema_extra": {"maxLength": MAX_TEXT}})
+    topic: SafeLine = Field(default="", max_length=200)
+    language: SafeLine = Field(default="vi", max_length=10)
     channel: Channel | None = None
-    briefing_id: int | None = None
-    asker_name: str = ""
-    agency_id: int | None = None
-    agency_name: str = ""
-    received_at: AwareDatetime | None = None
+    briefing_id: Int | None = None
+    asker_name: SafeLine = Field(default="", max_length=200)
+    agency_id: Int | None = None
+    agency_name: SafeLine = Field(default="", max_length=200)
+    received_at: Moment | None = None
     incident: bool = False
 
 
@@ -225,14 +227,14 @@ class StepRequest(SQLModel):
     local day instead of the rule's date), transfer (`to_org_id`, `reason`; the due date stays).
     `revision`, if sent, must be the question's current one."""
 
-    revision: int | None = None
+    revision: Int | None = None
     incident: bool | None = None
-    into_id: int | None = None
-    reason: str = ""
-    lead_org_id: int | None = None
-    support_ids: list[int] = Field(default_factory=list)
-    due_on: date | None = None
-    to_org_id: int | None = None
+    into_id: Int | None = None
+    reason: SafeText = Field(default="", max_length=2000)
+    lead_org_id: Int | None = None
+    support_ids: list[Int] = Field(default_factory=list)
+    due_on: Day | None = None
+    to_org_id: Int | None = None
 
 
 class AnswerDraft(SQLModel):
@@ -241,18 +243,18 @@ class AnswerDraft(SQLModel):
     `new_due_on` (a local day after today); a refusal gives `refusal_ground` (see
     /api/v1/refusal-grounds) and is never public."""
 
-    revision: int
+    revision: Int
     kind: AnswerKind = AnswerKind.ANSWER
-    text: str = ""
-    refusal_ground: str = ""
-    new_due_on: date | None = None
+    text: SafeText = Field(default="", max_length=MAX_ANSWER)
+    refusal_ground: SafeLine = Field(default="", max_length=64)
+    new_due_on: Day | None = None
     public: bool = False
 
 
 class ApproveRequest(SQLModel):
     """`revision`, if sent, must be the draft's current one."""
 
-    revision: int | None = None
+    revision: Int | None = None
 
 
 class RefusalGroundPublic(SQLModel):

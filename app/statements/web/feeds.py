@@ -165,7 +165,7 @@ def statements_feed(
             parts.append(gettext(locale, KIND_LABELS[filters.kind]))
         if chosen_topic:
             parts.append(chosen_topic.name(locale))
-        base = str(request.base_url).rstrip("/")
+        base = request.app.state.settings.absolute_url()
         shown_lang = "" if lang == service.SOURCE_LANGUAGE else lang
         canonical = urlencode(
             [(k, v) for k, v in (("lang", shown_lang), ("kind", kind), ("topic", topic)) if v]

@@ -65,7 +65,8 @@ def _html(
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The site's address (PUBLIC_BASE_URL), never the request's Host: these pages are shared."""
+    return str(request.app.state.settings.absolute_url())
 
 
 # --- The list and search -------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime
 from sqlmodel import Field, SQLModel
 
+from app.forms import Int, Moment, SafeLine, SafeText
 from app.statements import states
 from app.statements.models import (
     ChangeKind,
@@ -16,6 +16,7 @@ from app.statements.models import (
     SpokespersonRole,
     StatementKind,
 )
+from app.statements.service.common import MAX_BODY, MAX_SUMMARY, MAX_TITLE
 
 
 class OrgRef(SQLModel):
@@ -173,19 +174,19 @@ class StatementCreate(SQLModel):
     `target_agency_name`) and the article."""
 
     kind: StatementKind | None = None
-    organisation_id: int | None = None
-    spokesperson_id: int | None = None
-    title: str = ""
-    summary: str = ""
-    body: str = ""  # Markdown
-    briefing_id: int | None = None
-    topic_ids: list[int] = Field(default_factory=list)
-    related_org_ids: list[int] = Field(default_factory=list)
-    question_ids: list[int] = Field(default_factory=list)
-    target_agency_id: int | None = None
-    target_agency_name: str = ""
-    article_title: str = ""
-    article_url: str = ""
+    organisation_id: Int | None = None
+    spokesperson_id: Int | None = None
+    title: SafeLine = Field(default="", max_length=MAX_TITLE)
+    summary: SafeText = Field(default="", max_length=MAX_SUMMARY)
+    body: SafeText = Field(default="", max_length=MAX_BODY)  # Markdown
+    briefing_id: Int | None = None
+    topic_ids: list[Int] = Field(default_factory=list)
+    related_org_ids: list[Int] = Field(default_factory=list)
+    question_ids: list[Int] = Field(default_factory=list)
+    target_agency_id: Int | None = None
+    target_agency_name: SafeLine = Field(default="", max_length=200)
+    article_title: SafeLine = Field(default="", max_length=500)
+    article_url: SafeLine = Field(default="", max_length=1000)
     compliance: Compliance | None = None
 
 
@@ -195,17 +196,17 @@ class DraftUpdate(StatementCreate):
     edition keeps the statement's kind, organisation and spokesperson, and needs `change_kind`
     (major or minor) and a `change_note` for readers."""
 
-    revision: int
+    revision: Int
     change_kind: ChangeKind | None = None
-    change_note: str = ""
+    change_note: SafeText = Field(default="", max_length=1000)
 
 
 class TranslationUpdate(SQLModel):
     """The translation carried by the edition being prepared (it is then made from it)."""
 
-    title: str = ""
-    summary: str = ""
-    body: str = ""
+    title: SafeLine = Field(default="", max_length=MAX_TITLE)
+    summary: SafeText = Field(default="", max_length=MAX_SUMMARY)
+    body: SafeText = Field(default="", max_length=MAX_BODY)
 
 
 class ActionRequest(SQLModel):
@@ -213,6 +214,6 @@ class ActionRequest(SQLModel):
     zone offset, in the future) schedules the edition under embargo instead of publishing it now.
     withdraw: `reason` (required, shown to readers)."""
 
-    revision: int | None = None
-    publish_at: AwareDatetime | None = None
-    reason: str = ""
+    revision: Int | None = None
+    publish_at: Moment | None = None
+    reason: SafeText = Field(default="", max_length=2000)
