@@ -264,6 +264,43 @@ def test_a_translator_may_not_approve_even_after_someone_else_edited(w: World, d
     refused(Forbidden, service.approve, session=db, actor=w.approver, statement_id=sid)
 
 
+def test_an_earlier_editor_may_not_approve_though_someone_else_edited_last(
+    w: World, db: Session
+) -> None:
+    st = w.draft()
+    sid = st.id or 0
+    service.update(db, actor=w.approver, statement_id=sid, data=w.input(title="Sửa bởi B"))
+    service.update(db, actor=w.editor, statement_id=sid, data=w.input(title="Sửa lại bởi A"))
+    service.submit(db, actor=w.editor, statement_id=sid)
+    err = refused(Forbidden, service.approve, session=db, actor=w.approver, statement_id=sid)
+    assert err.detail is not None and "another person" in err.detail.text
+    assert service.approve(db, actor=w.spokesperson, statement_id=sid).state == E.APPROVED
+
+
+def test_whoever_attached_a_file_to_the_edition_may_not_approve(
+    w: World, db: Session, tmp_path: Path
+) -> None:
+    from io import BytesIO
+
+    from tests.factories import pdf_bytes
+
+    st = w.draft()
+    sid = st.id or 0
+    service.add_files(
+        db,
+        actor=w.approver,
+        statement_id=sid,
+        files=[("phu-luc.pdf", BytesIO(pdf_bytes()))],
+        directory=tmp_path,
+        max_bytes=10_000_000,
+        max_files=5,
+    )
+    service.update(db, actor=w.editor, statement_id=sid, data=w.input())  # last editor: editor
+    service.submit(db, actor=w.editor, statement_id=sid)
+    refused(Forbidden, service.approve, session=db, actor=w.approver, statement_id=sid)
+    assert service.approve(db, actor=w.spokesperson, statement_id=sid).state == E.APPROVED
+
+
 def test_an_editor_without_the_right_may_not_approve(w: World, db: Session) -> None:
     other = make_user(db, Role.PRESS_OFFICE)
     st = w.draft()

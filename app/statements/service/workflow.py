@@ -16,10 +16,11 @@ from sqlmodel import Session, col, select
 
 import app.statements.service.visibility as visibility
 from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.errors import STALE, Conflict, Forbidden, ValidationFailed
 from app.i18n import Msg
-from app.statements.models import ISSUED, Edition, EditionState
+from app.statements.models import ISSUED, Edition, EditionFile, EditionState, StatementFile
 from app.statements.service.common import NOT_NOW
 from app.statements.service.drafting import apply_links, search_text_of
 from app.statements.service.numbering import format_number, next_seq
@@ -35,12 +36,41 @@ from app.statements.states import WORKFLOW, Step
 from app.timeutil import to_local, utcnow
 from app.uow import use_case
 
+# What counts as writing part of an edition, as recorded in the audit log against it.
+WRITING = (
+    "statement.edited",
+    "statement.translated",
+    "statement.translation_removed",
+    "statement.file_removed",
+)
+
 
 def authors(session: Session, ed: Edition) -> set[int]:
-    """Who wrote, last edited or translated the edition: none of them may approve it."""
+    """Everyone who wrote any part of the edition: its author, anyone who ever saved it (not
+    only the last), its translators and whoever added or removed its files. None of them may
+    approve it."""
     people = {ed.created_by, ed.edited_by}
     if ed.id is not None:
         people |= {t.translated_by for t in translations(session, ed.id).values()}
+        people |= set(
+            session.exec(
+                select(AuditEvent.actor_user_id).where(
+                    AuditEvent.object_type == Edition.__tablename__,
+                    AuditEvent.object_id == str(ed.id),
+                    col(AuditEvent.action).in_(WRITING),
+                )
+            ).all()
+        )
+        people |= set(
+            session.exec(
+                select(StatementFile.uploaded_by)
+                .join(EditionFile, col(EditionFile.file_id) == StatementFile.id)
+                .where(
+                    EditionFile.edition_id == ed.id,
+                    col(StatementFile.uploaded_at) >= ed.created_at,  # not a file carried over
+                )
+            ).all()
+        )
     return {p for p in people if p is not None}
 
 
