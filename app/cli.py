@@ -1,5 +1,5 @@
 """The `pressdesk` command: migrate, seed-demo, seed-reference, extend-series, publish-due,
-send-mail, create-user, reset-password."""
+send-mail, create-user, reset-password, sweep-uploads."""
 
 from __future__ import annotations
 
@@ -191,6 +191,23 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep_uploads(args: argparse.Namespace) -> int:
+    """Remove what killed uploads left in UPLOAD_DIR (see app/sweep.py); never a file with a row."""
+    from app.sweep import sweep
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        found = sweep(engine, settings.upload_dir, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    verb = "Would remove" if args.dry_run else "Removed"
+    for path in found:
+        print(f"{verb} {path}")
+    print(f"{verb} {len(found)} orphan file(s) from {settings.upload_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pressdesk", description="Press Desk administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     reset = sub.add_parser("reset-password", help="issue a one-time password for an account")
     reset.add_argument("--email", required=True)
     reset.set_defaults(func=cmd_reset_password)
+    sweep = sub.add_parser(
+        "sweep-uploads",
+        help="remove .part files and stored files without a row, older than an hour",
+    )
+    sweep.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
+    sweep.set_defaults(func=cmd_sweep_uploads)
     return parser
 
 

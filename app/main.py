@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from app import (
     bench,
     flash,
     models,  # noqa: F401 - registers every table
+    sweep,
 )
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
@@ -86,6 +88,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background jobs of a worker, with the settings and engine the app holds at start-up."""
     settings: Settings = app.state.settings
     engine = app.state.engine
+    try:  # what a killed upload left behind; never stops the worker from starting
+        await asyncio.to_thread(sweep.sweep, engine, settings.upload_dir)
+    except Exception:
+        logging.getLogger(__name__).exception("sweeping the upload folder failed")
     task = None
     if settings.scheduler_interval_seconds:
         task = asyncio.create_task(
