@@ -93,6 +93,7 @@ from app.statements.service.spokespersons import (
 )
 from app.statements.service.steps import Offer, StepData, offered, take_step
 from app.statements.service.visibility import (
+    last_public_change,
     mark_public_change,
     next_public_change,
     public_edition,
@@ -146,6 +147,7 @@ __all__ = [
     "grant_approval",
     "is_outdated",
     "languages",
+    "last_public_change",
     "mark_public_change",
     "may_approve",
     "may_speak",

@@ -79,3 +79,20 @@ def next_public_change(session: Session, now: datetime | None = None) -> datetim
         )
     ).one()
     return publish
+
+
+def last_public_change(session: Session, now: datetime | None = None) -> datetime | None:
+    """The last moment before `now` that the public pages changed: an edition became public or a
+    statement was withdrawn. Their Last-Modified, so that what is not public yet (an embargo
+    being scheduled, a draft) never moves it."""
+    now = now or utcnow()
+    published = session.exec(
+        select(func.max(Edition.publish_at)).where(
+            col(Edition.state).in_([s.value for s in ISSUED]), col(Edition.publish_at) <= now
+        )
+    ).one()
+    withdrawn = session.exec(
+        select(func.max(Statement.withdrawn_at)).where(col(Statement.withdrawn_at) <= now)
+    ).one()
+    times = [t for t in (published, withdrawn) if t is not None]
+    return max(times) if times else None

@@ -179,6 +179,11 @@ def statements_feed(
             province=request.app.state.settings.province_name,
             subtitle=" · ".join(parts),
         )
-        return cache.Rendered(body, MEDIA_TYPE, service.next_public_change(session, now))
+        return cache.Rendered(
+            body,
+            MEDIA_TYPE,
+            service.next_public_change(session, now),
+            service.last_public_change(session, now),
+        )
 
     return cache.serve(request, identity, build, personal=False)

@@ -54,14 +54,17 @@ def _html(
     now: datetime,
     block: str | None = None,
     expires: datetime | None = None,
+    last_modified: datetime | None = None,
 ) -> cache.Rendered:
     """Render a page for the cache: it changes by itself when the next embargo ends. Its
-    Last-Modified is the time of the render (never earlier than any change it shows)."""
+    Last-Modified is `last_modified` when the page knows it (the list: the last public change,
+    so that scheduling an embargo or saving a draft never moves it), else the time of the render
+    (never earlier than any change it shows)."""
     change = service.next_public_change(session, now)
     if expires is None or (change is not None and change < expires):
         expires = change
     response = render(request, template, {**context, **overrides}, block=block)
-    return cache.Rendered(bytes(response.body), HTML, expires)
+    return cache.Rendered(bytes(response.body), HTML, expires, last_modified)
 
 
 def _base(request: Request) -> str:
@@ -130,6 +133,7 @@ def statements_page(
             overrides,
             now=now,
             block="results",
+            last_modified=service.last_public_change(session, now),
         )
 
     return cache.serve(request, identity, build)
@@ -414,7 +418,10 @@ def sitemap(request: Request, identity: Public, session: SessionDep) -> Response
         lines.append("</urlset>")
         body = ("\n".join(lines) + "\n").encode("utf-8")
         return cache.Rendered(
-            body, "application/xml; charset=utf-8", service.next_public_change(session, now)
+            body,
+            "application/xml; charset=utf-8",
+            service.next_public_change(session, now),
+            service.last_public_change(session, now),
         )
 
     return cache.serve(request, identity, build, personal=False)
