@@ -120,3 +120,12 @@ def test_the_api_answers_the_office_fuzzing_without_a_server_error(
     signed_in(web, db, Role.PRESS_OFFICE)
     failures = _fuzz(web)
     assert not failures, "\n".join(sorted(set(failures)))
+
+
+def test_the_upload_of_attachments_documents_its_multipart_body(web: WebClient) -> None:
+    """Generated clients can upload: the form is read by hand, so its schema is written out."""
+    spec = web.get("/openapi.json").json()
+    upload = spec["paths"]["/api/v1/submissions/{submission_id}/attachments"]["post"]
+    files = upload["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+    assert files["files"]["items"] == {"type": "string", "format": "binary"}
+    assert upload["requestBody"]["required"] is True

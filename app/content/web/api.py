@@ -435,6 +435,28 @@ def list_versions(
     response_model=list[AttachmentPublic],
     status_code=201,
     tags=TAGS,
+    # The form is read by hand (all files or none, the count capped before reading): its body is
+    # described here so that generated clients can upload.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["files"],
+                        "properties": {
+                            "files": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "PDF, DOCX, XLSX, PPTX, JPEG or PNG files",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
 )
 async def upload_attachments(
     request: Request, submission_id: int, identity: DepartmentOnly, session: SessionDep
