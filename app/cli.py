@@ -106,11 +106,11 @@ def cmd_extend_series(_args: argparse.Namespace) -> int:
 
 def cmd_publish_due(_args: argparse.Namespace) -> int:
     """Mark scheduled statements whose embargo has ended as published (cron, or the app's own
-    background task). Pages show them on time without it; this records the publication."""
+    background task), numbering first editions. Public pages record them on time themselves."""
     from app.statements import service as statements
 
     with _session() as session:
-        done = statements.publish_due(session)
+        done = statements.publish_due(session, numbers_file=get_settings().statement_numbers_file)
     print(f"Scheduled editions published: {len(done)}")
     return 0
 

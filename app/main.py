@@ -95,7 +95,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     task = None
     if settings.scheduler_interval_seconds:
         task = asyncio.create_task(
-            statements_scheduler.run(engine, settings.scheduler_interval_seconds)
+            statements_scheduler.run(
+                engine, settings.scheduler_interval_seconds, settings.statement_numbers_file
+            )
         )
     mail_task = None
     if settings.mail_send_interval_seconds > 0:  # reminders need no SMTP; mail waits for it

@@ -202,7 +202,9 @@ def _claim(session: Session, edition_id: int, now: datetime) -> bool:
 
 def announce_statements(session: Session, settings: Settings, now: datetime) -> int:
     """Tell the at-once subscribers about first and major editions public now and not yet
-    announced; one commit at the end. Returns the number of messages queued."""
+    announced; one commit at the end. Returns the number of messages queued. Embargoes that have
+    ended are recorded first (a first edition is public once numbered, see `statements`)."""
+    statements.publish_due(session, now=now, numbers_file=settings.statement_numbers_file)
     announced = select(Announcement.edition_id)
     rows = session.exec(
         select(Edition, Statement)

@@ -59,8 +59,12 @@ def test_publish_due_records_an_ended_embargo_once(db: Session, settings: Any) -
     db.add(scheduled)
     db.commit()
 
-    assert service.public_edition(db, scheduled.statement_id) is not None  # on time, job or not
+    # a first edition waits for its number, given when the embargo is recorded
+    assert service.public_edition(db, scheduled.statement_id) is None
+    assert db.get(Statement, scheduled.statement_id).number is None  # type: ignore[union-attr]
     assert service.publish_due(db) == [scheduled.id]
+    assert service.public_edition(db, scheduled.statement_id) is not None
+    assert db.get(Statement, scheduled.statement_id).number  # type: ignore[union-attr]
     assert service.publish_due(db) == []
     db.expire_all()
     assert db.get(Edition, scheduled.id).state == EditionState.PUBLISHED  # type: ignore[union-attr]

@@ -235,9 +235,11 @@ def test_list_shows_number_kind_title_state_schedule_and_withdrawal(o: Office, d
     assert "Press release" in row
     row = text_of(re.search(rf'data-id="{scheduled.id}">(.*?)</tr>', r.text, re.S).group(1))  # type: ignore[union-attr]
     assert "Scheduled" in row and at.strftime("%d/%m/%Y 09:15") in row
+    assert "Number given at publication" in row and "/TCBC-UBND" not in row  # no gap to betray it
     row = text_of(re.search(rf'data-id="{gone.id}">(.*?)</tr>', r.text, re.S).group(1))  # type: ignore[union-attr]
     assert "Withdrawn" in row
-    assert "Bản nháp mới" in page and "Official statement" in page and "Not numbered yet" in page
+    assert "Bản nháp mới" in page and "Official statement" in page
+    assert "2/TCBC-UBND" in page  # the statement issued after the embargoed one
     assert 'href="/office/statements/new"' in r.text
 
 
@@ -346,7 +348,7 @@ def test_a_new_statement_is_a_draft_with_its_topics_and_is_audited(o: Office, db
 
     r = o.editor.get(f"/office/statements/{st.id}")
     page = text_of(r.text)
-    assert "Draft" in page and "Not numbered yet" in page and topic.name_en in page
+    assert "Draft" in page and "Number given at publication" in page and topic.name_en in page
     assert "Department of Tourism" in page
     assert "<strong>ngày 30/4</strong>" in r.text  # the Markdown, rendered
     assert "&lt;script&gt;" in r.text and "<script>alert" not in r.text

@@ -106,6 +106,28 @@ def test_embargoed_statement_is_absent_from_every_channel_until_its_time(
     assert "Kết quả điều tra vụ chìm tàu ở vịnh Hạ Long" in page
 
 
+def test_public_numbers_have_no_gap_for_an_embargoed_statement(
+    db: Session, web: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issued now after an embargoed one was scheduled, a statement is number 1: the public never
+    sees 2 while 1 is hidden. The embargoed one is number 2 the moment it is public."""
+    w = World(db)
+    secret = w.issued(at=soon(2), title="Thông cáo chờ giờ")
+    first = w.issued(title="Thông cáo công bố ngay")
+    listed = page_text(web.get("/statements").text)
+    assert "1/TCBC-UBND" in listed and "2/TCBC-UBND" not in listed
+    assert first.number == "1/TCBC-UBND" and secret.number is None
+
+    edition = service.editions(db, secret.id or 0)[0]
+    assert edition.publish_at is not None
+    later = edition.publish_at + timedelta(seconds=1)
+    monkeypatch.setattr("app.timeutil.utcnow", lambda: later)
+    page = page_text(web.get(f"/statements/{secret.id}").text)
+    assert "Thông cáo chờ giờ" in page and "2/TCBC-UBND" in page
+    db.refresh(secret)
+    assert secret.number == "2/TCBC-UBND"
+
+
 def test_statement_never_issued_or_unknown_is_404(db: Session, web: WebClient) -> None:
     w = World(db)
     draft = w.draft(title="Bản nháp chưa duyệt")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role
@@ -360,21 +361,44 @@ def test_a_draft_never_gets_a_number(w: World, db: Session) -> None:
     assert st.number is None and st.seq is None and st.first_published_at is None
 
 
-def test_the_number_is_given_at_scheduling_with_the_year_of_the_local_publish_date(
+def test_the_number_is_given_when_the_embargo_ends_with_the_year_of_the_local_publish_date(
     w: World, db: Session
 ) -> None:
     next_year = local_today().year + 1
     # 00:30 on 1 January, local time: still 31 December in UTC.
     at = local(date(next_year, 1, 1), 0, 30)
     st = w.issued(at=at)
-    assert st.number == "1/TCBC-UBND" and st.year == next_year and st.seq == 1
+    assert st.number is None and st.seq is None  # under embargo: no number yet
     assert st.first_published_at == at
     assert w.issued(kind=StatementKind.OFFICIAL_STATEMENT).number == "1/PN-UBND"
+    service.publish_due(db, now=at)
+    db.refresh(st)
+    assert st.number == "1/TCBC-UBND" and st.year == next_year and st.seq == 1
+
+
+def test_an_embargo_leaves_no_gap_in_the_public_numbers(w: World, db: Session) -> None:
+    """Scheduled first, issued last: the statement issued now takes number 1, the embargoed one
+    the next number when it ends, and two embargoes are numbered in the order they end."""
+    later, sooner = soon(120), soon(60)
+    embargoed_later = w.issued(at=later)
+    embargoed_sooner = w.issued(at=sooner)
+    now_issued = w.issued()
+    assert now_issued.number == "1/TCBC-UBND"
+    assert service.publish_due(db, now=later) == [
+        edition(db, embargoed_sooner.id or 0).id,
+        edition(db, embargoed_later.id or 0).id,
+    ]
+    db.refresh(embargoed_sooner)
+    db.refresh(embargoed_later)
+    assert (embargoed_sooner.number, embargoed_later.number) == ("2/TCBC-UBND", "3/TCBC-UBND")
 
 
 def test_a_new_year_restarts_the_series(w: World, db: Session) -> None:
     this_year = w.issued()
-    next_year = w.issued(at=local(date(local_today().year + 1, 1, 2)))
+    at = local(date(local_today().year + 1, 1, 2))
+    next_year = w.issued(at=at)
+    service.publish_due(db, now=at)
+    db.refresh(next_year)
     assert this_year.number == next_year.number == "1/TCBC-UBND"
     assert (this_year.year or 0) + 1 == next_year.year
 
@@ -402,14 +426,14 @@ def test_a_new_edition_keeps_the_number_and_the_date_of_issue(w: World, db: Sess
     assert w.issued().number == "2/TCBC-UBND"
 
 
-@pytest.mark.clock("2026-12-04T10:00+07:00")  # both numbers in one year's series
-def test_unscheduling_and_scheduling_again_keeps_the_number(w: World, db: Session) -> None:
+@pytest.mark.clock("2026-12-04T10:00+07:00")  # all numbers in one year's series
+def test_a_statement_taken_back_from_embargo_holds_no_number(w: World, db: Session) -> None:
     st = approved(w)
     sid = st.id or 0
     service.publish(db, actor=w.spokesperson, statement_id=sid, at=soon(60))
     service.unschedule(db, actor=w.spokesperson, statement_id=sid)
     db.refresh(st)
-    assert st.first_published_at is None  # not issued after all
+    assert st.first_published_at is None and st.number is None  # not issued after all
     refused(
         Conflict,
         service.withdraw,
@@ -418,10 +442,11 @@ def test_unscheduling_and_scheduling_again_keeps_the_number(w: World, db: Sessio
         statement_id=sid,
         reason="Chưa phát hành",
     )
+    assert w.issued().number == "1/TCBC-UBND"  # nothing was held back for it
     service.publish(db, actor=w.spokesperson, statement_id=sid, at=soon(90))
+    service.publish_due(db, now=soon(90))
     db.refresh(st)
-    assert st.number == "1/TCBC-UBND" and st.seq == 1
-    assert w.issued().number == "2/TCBC-UBND"
+    assert st.number == "2/TCBC-UBND" and st.seq == 2
 
 
 # --- The spokesperson on the day of issue ---------------------------------------------------------
@@ -482,6 +507,7 @@ def test_a_future_authorisation_allows_a_statement_scheduled_from_its_first_day(
     # 00:15 local on the first day is still the day before in UTC: the local day counts.
     ed = service.publish(db, actor=w.spokesperson, statement_id=sid, at=local(start, 0, 15))
     assert ed.state == E.SCHEDULED
+    service.publish_due(db, now=local(start, 0, 15))
     db.refresh(st)
     assert st.number == "1/TCBC-UBND"
 
@@ -721,9 +747,12 @@ def test_a_scheduled_edition_is_invisible_until_its_time(w: World, db: Session) 
     assert service.public_edition(db, sid, now=at - timedelta(seconds=1)) is None
     assert service.public_edition(db, sid, now=utcnow()) is None
     assert service.public_history(db, sid, now=utcnow()) == []
-    shown = service.public_edition(db, sid, now=at)
-    assert shown is not None and shown.state == E.SCHEDULED  # visible without the job
+    # a first edition is public once recorded and numbered, which public reads do on time
+    assert service.public_edition(db, sid, now=at) is None
     assert service.next_public_change(db, now=utcnow()) == at
+    service.publish_due(db, now=at)
+    shown = service.public_edition(db, sid, now=at)
+    assert shown is not None and shown.state == E.PUBLISHED
     assert service.next_public_change(db, now=at) is None
 
 
@@ -791,6 +820,21 @@ def test_publish_due_marks_due_editions_published_exactly_once(w: World, db: Ses
     assert actions(db).count("statement.published") == before + 1
     row = db.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
     assert row is not None and row.actor_role == "system:scheduler"
+
+
+def test_the_background_task_wakes_when_the_next_embargo_ends(w: World, db: Session) -> None:
+    """Announcements wait for it: it sleeps until the next embargo, not a whole interval."""
+    from app.statements import scheduler
+
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    done, following = scheduler.run_once(engine)
+    assert done == [] and following is None  # nothing waiting: the interval applies
+    st = w.issued(at=soon(20))
+    done, following = scheduler.run_once(engine)
+    assert done == [] and following is not None and 19 * 60 < following <= 20 * 60
+    db.refresh(st)
+    assert st.number is None
 
 
 def test_publish_due_from_two_sessions_records_each_edition_once(w: World, db: Session) -> None:

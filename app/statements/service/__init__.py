@@ -103,6 +103,7 @@ from app.statements.service.visibility import (
 )
 from app.statements.service.workflow import (
     approve,
+    catch_up,
     publish,
     publish_due,
     return_to_draft,
@@ -133,6 +134,7 @@ __all__ = [
     "attach_document",
     "authorised",
     "briefing_of",
+    "catch_up",
     "create",
     "current_edition",
     "discard",

@@ -1,8 +1,11 @@
 """What the public sees, and when that changes.
 
 An edition is visible from its `publish_at` until the next edition replaces it: a time
-comparison (`visible_condition`) used by every public query, so an embargo ends on time without a
-job. A transaction that changes a public page marks the session (`mark_public_change`), so that
+comparison (`visible_condition`) used by every public query. One exception: a statement's first
+edition under embargo is public only once `publish_due` has marked it published, because that is
+when the statement gets its number (public numbers never skip an embargoed one). Public pages run
+`workflow.catch_up` first, which records the ended embargoes, so the embargo still ends on
+time. A transaction that changes a public page marks the session (`mark_public_change`), so that
 the cache of public pages is invalidated when it commits (see `statements.cache`).
 """
 
@@ -14,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
-from app.statements.models import ISSUED, Edition, EditionState, Statement
+from app.statements.models import Edition, EditionState, Statement
 from app.timeutil import utcnow
 
 
@@ -23,10 +26,31 @@ def mark_public_change(session: Session) -> None:
     session.info["public_changed"] = True
 
 
+def public_state() -> ColumnElement[bool]:
+    """Published, or a later edition under embargo (its statement has its number already). A
+    first edition under embargo waits for `publish_due`, which numbers it."""
+    return or_(
+        col(Edition.state) == EditionState.PUBLISHED,
+        and_(col(Edition.state) == EditionState.SCHEDULED, col(Edition.number) > 1),
+    )
+
+
+def anything_due(session: Session, now: datetime) -> bool:
+    """An embargo has ended and is not recorded yet (one indexed query)."""
+    return (
+        session.exec(
+            select(Edition.id)
+            .where(Edition.state == EditionState.SCHEDULED, col(Edition.publish_at) <= now)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 def visible_condition(now: datetime) -> ColumnElement[bool]:
     """An edition that the public sees at `now`: issued, its time come, not yet superseded."""
     return and_(
-        col(Edition.state).in_([s.value for s in ISSUED]),
+        public_state(),
         col(Edition.publish_at) <= now,
         or_(col(Edition.superseded_at).is_(None), col(Edition.superseded_at) > now),
     )
@@ -63,7 +87,7 @@ def public_history(
         session.exec(
             select(Edition)
             .where(Edition.statement_id == statement_id)
-            .where(col(Edition.state).in_([s.value for s in ISSUED]))
+            .where(public_state())
             .where(col(Edition.publish_at) <= now)
             .order_by(col(Edition.number).desc())
         ).all()
@@ -87,9 +111,7 @@ def last_public_change(session: Session, now: datetime | None = None) -> datetim
     being scheduled, a draft) never moves it."""
     now = now or utcnow()
     published = session.exec(
-        select(func.max(Edition.publish_at)).where(
-            col(Edition.state).in_([s.value for s in ISSUED]), col(Edition.publish_at) <= now
-        )
+        select(func.max(Edition.publish_at)).where(public_state(), col(Edition.publish_at) <= now)
     ).one()
     withdrawn = session.exec(
         select(func.max(Statement.withdrawn_at)).where(col(Statement.withdrawn_at) <= now)

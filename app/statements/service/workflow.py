@@ -1,7 +1,13 @@
 """The steps of an edition (the table in `states`): submitted for review, returned to draft,
-approved by a second person, published now or scheduled under embargo (numbered on its first
-issue, in the name of someone who may speak on that day), taken back before its time, and the
-recording of embargoes that have ended.
+approved by a second person, published now or scheduled under embargo (in the name of someone who
+may speak on that day), taken back before its time, and the recording of embargoes that have
+ended.
+
+A statement gets its number when it becomes public, never before: at once when published now, in
+`publish_due`'s conditional update when its embargo ends. An embargoed statement therefore holds
+no number that a later public one could skip, so the public series has no gap that would betray
+it; `catch_up` runs the same step when a public page is asked for, so an embargo still ends on
+time.
 
 Approval is by someone who neither created nor edited the edition (nor its translations), and
 who is the spokesperson or a press-office editor given the right (`StatementApprover`).
@@ -9,18 +15,28 @@ who is the spokesperson or a press-office editor given the right (`StatementAppr
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 import app.statements.service.visibility as visibility
+from app import timeutil
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.errors import STALE, Conflict, Forbidden, ValidationFailed
 from app.i18n import Msg
-from app.statements.models import ISSUED, Edition, EditionFile, EditionState, StatementFile
+from app.statements.models import (
+    ISSUED,
+    Edition,
+    EditionFile,
+    EditionState,
+    Statement,
+    StatementFile,
+)
 from app.statements.service.common import NOT_NOW
 from app.statements.service.drafting import apply_links, search_text_of
 from app.statements.service.numbering import format_number, next_seq
@@ -35,6 +51,8 @@ from app.statements.service.spokespersons import may_speak
 from app.statements.states import WORKFLOW, Step
 from app.timeutil import to_local, utcnow
 from app.uow import use_case
+
+log = logging.getLogger(__name__)
 
 # What counts as writing part of an edition, as recorded in the audit log against it.
 WRITING = (
@@ -140,9 +158,10 @@ def publish(
     expected_revision: int | None = None,
     numbers_file: str = "",
 ) -> Edition:
-    """Issue the approved edition now, or schedule it (embargo) for `at`. The first edition gets
-    its number and must be issued in the name of someone who may speak for the organisation on
-    the date of issue. The edition it replaces stays public until then."""
+    """Issue the approved edition now, or schedule it (embargo) for `at`. The first edition must
+    be issued in the name of someone who may speak for the organisation on the date of issue; it
+    gets its number now when issued now, else when the embargo ends (`publish_due`). The
+    edition it replaces stays public until then."""
     st = get(session, statement_id, actor=actor)
     ed = prepared_edition(session, statement_id, expected_revision)
     now = utcnow()
@@ -165,11 +184,8 @@ def publish(
                     )
                 }
             )
-        year = day.year
-        if st.number is None or st.year != year:  # scheduled, taken back: it keeps its number
-            seq = next_seq(session, st.kind, year)
-            st.year, st.seq = year, seq
-            st.number = format_number(st.kind, seq, year, numbers_file)
+        if at is None:
+            give_number(session, st, when, numbers_file)
         st.first_published_at = when
     previous = session.exec(
         select(Edition)
@@ -198,7 +214,8 @@ def publish(
         actor,
         action,
         ed,
-        f"#{statement_id} {st.number} edition {ed.number} at {when.isoformat()}",
+        f"#{statement_id} {st.number or '(number at publication)'} edition {ed.number}"
+        f" at {when.isoformat()}",
     )
     visibility.mark_public_change(session)
     return ed
@@ -223,7 +240,7 @@ def unschedule(
         raise Conflict(Msg("The embargo has already ended: the edition is public."))
     ed.state = _step(ed, Step.UNSCHEDULE)
     ed.publish_at = None
-    if ed.number == 1:  # not issued after all (the number stays reserved for it)
+    if ed.number == 1:  # not issued after all (and never numbered)
         st.first_published_at = None
         session.add(st)
     previous = session.exec(
@@ -243,17 +260,31 @@ def unschedule(
     return ed
 
 
+def give_number(session: Session, st: Statement, when: datetime, numbers_file: str = "") -> None:
+    """Number the statement in its kind's series of the local year of `when` (once: a statement
+    numbered before keeps its number)."""
+    if st.number is not None:
+        return
+    year = to_local(when).year
+    seq = next_seq(session, st.kind, year)
+    st.year, st.seq = year, seq
+    st.number = format_number(st.kind, seq, year, numbers_file)
+    session.add(st)
+
+
 @use_case
-def publish_due(session: Session, *, now: datetime | None = None) -> list[int]:
-    """Mark scheduled editions whose time has come as published (and audit it), once each even
-    with several workers running this at the same moment: the conditional UPDATE lets one of them
-    win each edition. Visibility does not wait for this: pages show an edition from its
-    `publish_at` on."""
+def publish_due(
+    session: Session, *, now: datetime | None = None, numbers_file: str = ""
+) -> list[int]:
+    """Mark scheduled editions whose time has come as published, give a first edition its
+    number and audit it, once each even with several workers running this at the same moment:
+    the conditional UPDATE lets one of them win each edition. Editions are taken in the order of
+    their time, so numbers follow the order in which statements became public."""
     now = now or utcnow()
     due = session.exec(
-        select(Edition.id).where(
-            Edition.state == EditionState.SCHEDULED, col(Edition.publish_at) <= now
-        )
+        select(Edition.id)
+        .where(Edition.state == EditionState.SCHEDULED, col(Edition.publish_at) <= now)
+        .order_by(col(Edition.publish_at), col(Edition.id))
     ).all()
     done: list[int] = []
     for edition_id in due:
@@ -264,15 +295,33 @@ def publish_due(session: Session, *, now: datetime | None = None) -> list[int]:
         ).rowcount
         if won:
             ed = session.get(Edition, edition_id)
-            assert ed is not None
+            st = session.get(Statement, ed.statement_id) if ed is not None else None
+            assert ed is not None and st is not None
+            session.refresh(ed)
+            give_number(session, st, ed.publish_at or now, numbers_file)
+            ed.search_text = search_text_of(session, st, ed)
+            session.add(ed)
             audit.record(
                 session,
                 Actor.system("scheduler"),
                 "statement.published",
                 ed,
-                f"#{ed.statement_id} edition {ed.number} (embargo ended)",
+                f"#{ed.statement_id} {st.number} edition {ed.number} (embargo ended)",
             )
             done.append(int(edition_id or 0))
     if done:
         visibility.mark_public_change(session)
     return done
+
+
+def catch_up(session: Session, numbers_file: str = "") -> None:
+    """Before a public page is read: record the embargoes that have ended (and number their
+    statements), so that a page never waits for the background task. A database that cannot be
+    written now (SQLite locked or read-only) only delays it: the page is read as it is."""
+    now = timeutil.utcnow()  # looked up at call time: the tests' clock may move it
+    if not visibility.anything_due(session, now):
+        return
+    try:
+        publish_due(session, now=now, numbers_file=numbers_file)
+    except OperationalError:
+        log.warning("recording ended embargoes failed; the scheduler will do it", exc_info=True)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
 from app.access import OfficeOnly, Public
@@ -41,6 +41,7 @@ from app.statements.models import (
     StatementKind,
     Topic,
 )
+from app.statements.web.freshness import caught_up
 from app.statements.web.shapes import (
     ActionRequest,
     ChangeNote,
@@ -262,7 +263,12 @@ def _input(body: StatementCreate) -> service.StatementInput:
 # --- Reading (public) --------------------------------------------------------------------------
 
 
-@router.get(STATEMENTS, response_model=list[StatementSummary], tags=TAGS)
+@router.get(
+    STATEMENTS,
+    response_model=list[StatementSummary],
+    tags=TAGS,
+    dependencies=[Depends(caught_up)],
+)
 def list_statements(
     request: Request,
     response: Response,
@@ -323,7 +329,12 @@ def list_statements(
     ]
 
 
-@router.get(STATEMENTS + "/{statement_id}", response_model=StatementDetail, tags=TAGS)
+@router.get(
+    STATEMENTS + "/{statement_id}",
+    response_model=StatementDetail,
+    tags=TAGS,
+    dependencies=[Depends(caught_up)],
+)
 def get_statement(
     request: Request,
     statement_id: int,

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
@@ -30,9 +30,10 @@ from app.i18n import N_, gettext
 from app.markdown import render_markdown
 from app.statements import cache, queries, service
 from app.statements.models import KIND_LABELS, StatementKind
+from app.statements.web.freshness import caught_up
 from app.timeutil import format_datetime
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(caught_up)])
 
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 50

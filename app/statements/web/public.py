@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 
@@ -34,11 +34,12 @@ from app.statements.models import (
     StatementKind,
 )
 from app.statements.service import register_view as listing
+from app.statements.web.freshness import caught_up
 from app.storage import download_headers, path_of
 from app.templating import render, request_locale
 from app.timeutil import LOCAL_TZ
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(caught_up)])
 
 HTML = "text/html; charset=utf-8"
 LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
