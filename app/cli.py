@@ -1,11 +1,12 @@
 """The `pressdesk` command: migrate, seed-demo, seed-reference, extend-series, publish-due,
-send-mail, create-user, reset-password, sweep-uploads."""
+send-mail, create-user, reset-password, sweep-uploads, backup, verify-backup, restore."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -208,6 +209,56 @@ def cmd_sweep_uploads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the database and the uploaded files into a new folder (see app/backup.py)."""
+    from app import backup
+
+    try:
+        done = backup.backup(get_settings(), Path(args.directory))
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Backup of the {done.backend} database and {done.files} uploaded file(s)"
+        f" ({done.size} bytes) written to {done.directory}"
+    )
+    return 0
+
+
+def cmd_verify_backup(args: argparse.Namespace) -> int:
+    """Check a backup against its manifest (every file present, of its size and SHA-256)."""
+    from app import backup
+
+    try:
+        manifest = backup.verify(Path(args.directory))
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    database = manifest["database"]
+    print(
+        f"The backup is whole: {len(manifest['files'])} file(s) match their SHA-256"
+        f" ({database['backend']} database at revision {database['revision']},"
+        f" made {manifest['created_at']})"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a verified backup into an empty database and an empty upload folder."""
+    from app import backup
+
+    try:
+        done = backup.restore(get_settings(), Path(args.directory))
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Restored the {done.backend} database and {done.files} uploaded file(s) from"
+        f" {done.directory}. Run `pressdesk migrate` if this version of Press Desk is newer."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pressdesk", description="Press Desk administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -254,6 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
     sweep.set_defaults(func=cmd_sweep_uploads)
+    made = sub.add_parser("backup", help="back up the database and the uploaded files")
+    made.add_argument("directory", help="a new (or empty) folder to write the backup into")
+    made.set_defaults(func=cmd_backup)
+    check = sub.add_parser("verify-backup", help="check a backup against its SHA-256 manifest")
+    check.add_argument("directory")
+    check.set_defaults(func=cmd_verify_backup)
+    back = sub.add_parser(
+        "restore", help="restore a backup into an empty database and upload folder"
+    )
+    back.add_argument("directory")
+    back.set_defaults(func=cmd_restore)
     return parser
 
 
