@@ -27,7 +27,7 @@ from app.content.demo import seed_content
 from app.giaoban.demo import seed_giao_ban
 from app.incidents.demo import seed_matters
 from app.orgs import service as orgs
-from app.questions.demo import seed_questions
+from app.questions.demo import seed_questions, seed_votes
 from app.reports.demo import seed_history
 from app.statements.demo import seed_statements
 from app.timeutil import local_today, to_local
@@ -89,6 +89,7 @@ class SeedResult:
     matters_added: int = 0  # sudden matters
     giao_ban_added: int = 0
     annual_reports_added: int = 0  # the draft of this year's report to the Ministry
+    votes_added: int = 0  # journalists' up-votes in the room's queue
 
 
 def seed_demo(session: Session, settings: Settings) -> SeedResult:
@@ -125,6 +126,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
     made = seed_briefings(session, settings, actor)
     submissions = seed_content(session, settings)
     questions = seed_questions(session, settings)
+    votes = seed_votes(session)
     statements = seed_statements(session)
     past_briefings, past_questions = seed_history(session)
     matters = seed_matters(session)
@@ -143,6 +145,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         matters_added=matters,
         giao_ban_added=giao_ban,
         annual_reports_added=annual,
+        votes_added=votes,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.access import current_identity, load_identity
 from app.errors import (
@@ -117,6 +118,21 @@ def _message(error: Any, locale: str) -> str:
     return gettext(locale, error["msg"])
 
 
+def page_of_action(request: Request) -> str | None:
+    """The nearest address above this one that a GET answers (`/submissions/5/actions/return`
+    → `/submissions/5`), or None."""
+    parts = request.url.path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        scope = {"type": "http", "path": candidate, "method": "GET", "root_path": ""}
+        for route in request.app.router.routes:
+            match, _child = route.matches(scope)
+            if match == Match.FULL:
+                return candidate
+    return None
+
+
 def install_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a page or problem document."""
 
@@ -163,6 +179,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405 and request.method in ("GET", "HEAD") and not wants_json(request):
+            # The address of a form's action, shown after a refused form and then reloaded or
+            # typed: back to the page the form belongs to rather than "method not allowed".
+            page = page_of_action(request)
+            if page is not None:
+                return RedirectResponse(page, status_code=303)
         limit = getattr(exc, "limit", None)
         detail = (
             Msg(

@@ -37,10 +37,12 @@ from app.content.web import calls as content_calls
 from app.content.web import pack as content_pack
 from app.content.web import submissions as content_submissions
 from app.db import make_engine
+from app.editor import routes as editor_routes
 from app.error_pages import install_handlers
 from app.forms import check_request
 from app.giaoban import routes as giaoban_routes
 from app.holidays import routes as holidays_routes
+from app.inbox import routes as inbox_routes
 from app.incidents import routes as incidents_routes
 from app.law import page as law_page
 from app.middleware import AllowedHostsMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -146,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         nav.page_context,
         flash.page_context,
         notifications_service.page_context,
+        inbox_routes.page_context,
     )
 
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
@@ -192,7 +195,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         incidents_routes.router,
         giaoban_routes.router,
         notifications_routes.router,
+        inbox_routes.router,
         subscription_routes.router,
+        editor_routes.router,
         accounts_api.router,
         orgs_api.router,
         briefings_api.router,

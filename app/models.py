@@ -30,7 +30,14 @@ from app.notifications.models import (
     Subscription,
 )
 from app.orgs.models import Organisation, OrganisationName
-from app.questions.models import Answer, AnswerFile, Question, QuestionSupport, QuestionTransfer
+from app.questions.models import (
+    Answer,
+    AnswerFile,
+    Question,
+    QuestionSupport,
+    QuestionTransfer,
+    QuestionVote,
+)
 from app.statements.models import (
     Edition,
     EditionFile,
@@ -80,6 +87,7 @@ __all__ = [
     "Question",
     "QuestionSupport",
     "QuestionTransfer",
+    "QuestionVote",
     "SeriesInvitee",
     "Spokesperson",
     "Statement",

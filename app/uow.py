@@ -50,3 +50,21 @@ def use_case(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[S
             return fn(session, *args, **kwargs)
 
     return run
+
+
+class _DryRun(Exception):
+    """Raised to roll a dry run back."""
+
+
+def dry_run(session: Session, fn: Callable[[], object]) -> None:
+    """Run `fn` (use cases on `session`) as it would run, then roll everything back: for a page
+    that asks "are you sure?" only once the change is known to be possible. Errors of `fn` go to
+    the caller, as from the real run; nothing it wrote is kept, nor its mark on the page cache."""
+    try:
+        with unit_of_work(session):
+            fn()
+            raise _DryRun
+    except _DryRun:
+        pass
+    finally:
+        session.info.pop("public_changed", None)

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import AdminOnly
-from app.audit import service
+from app.accounts.models import ROLE_LABELS
+from app.audit import labels, service
 from app.db import SessionDep
 from app.forms import parse_date
-from app.templating import render
+from app.templating import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ def audit_page(
         date_from=parse_date(date_from),
         date_to=parse_date(date_to),
     )
+    locale = request_locale(request)
     events, total = service.search(session, filt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request,
@@ -51,7 +53,12 @@ def audit_page(
                 "date_from": date_from,
                 "date_to": date_to,
             },
-            "object_types": service.object_types(session),
+            "object_types": [
+                (t, labels.object_label(t, locale)) for t in service.object_types(session)
+            ],
+            "action_label": lambda code: labels.action_label(code, locale),
+            "object_label": lambda name: labels.object_label(name, locale),
+            "role_labels": ROLE_LABELS,
         },
         block="results",
     )

@@ -94,6 +94,38 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("No information has been given on “%(title)s”: it was due by %(due)s."),
         OFFICE_ROLES,
     ),
+    NoticeKind.QUESTION_RECEIVED: Kind(
+        N_("A question from the press to triage"),
+        N_("A new question from %(asker)s: “%(text)s”"),
+        frozenset({Role.PRESS_OFFICE}),
+        Delivery.DIGEST,
+    ),
+    NoticeKind.CONTENT_SUBMITTED: Kind(
+        N_("Content sent by a department"),
+        N_("%(organisation)s sent its content for “%(briefing)s”."),
+        frozenset({Role.PRESS_OFFICE}),
+        Delivery.DIGEST,
+    ),
+    NoticeKind.ANSWER_DRAFTED: Kind(
+        N_("An answer awaiting approval"),
+        N_("%(organisation)s drafted an answer to “%(text)s”: it awaits approval."),
+        OFFICE_ROLES,
+    ),
+    NoticeKind.STATEMENT_SUBMITTED: Kind(
+        N_("A statement awaiting approval"),
+        N_("“%(title)s” was submitted for review: it awaits your approval."),
+        OFFICE_ROLES,
+    ),
+    NoticeKind.STATEMENT_RETURNED: Kind(
+        N_("A statement you wrote returned to draft"),
+        N_("“%(title)s” was returned to draft: change it and submit it again."),
+        OFFICE_ROLES,
+    ),
+    NoticeKind.OFFICE_REMINDER: Kind(
+        N_("Reminders from the spokesperson's office"),
+        N_("The spokesperson's office reminds you: “%(what)s” is waiting for your organisation."),
+        DEPT,
+    ),
 }
 
 # Outcomes and changes named in notices (params listed in `translated`).

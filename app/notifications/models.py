@@ -31,6 +31,12 @@ class NoticeKind(StrEnum):
     MATTER_OPENED = "matter_opened"  # a sudden matter with a time limit: the office is told
     MATTER_DUE_SOON = "matter_due_soon"  # 6 hours left and no information given yet
     MATTER_LATE = "matter_late"  # its time limit passed without information
+    QUESTION_RECEIVED = "question_received"  # the office: a question to triage
+    CONTENT_SUBMITTED = "content_submitted"  # the office: a department sent its content
+    ANSWER_DRAFTED = "answer_drafted"  # approvers: a drafted answer awaits approval
+    STATEMENT_SUBMITTED = "statement_submitted"  # approvers: an edition awaits approval
+    STATEMENT_RETURNED = "statement_returned"  # its writers: an edition sent back to draft
+    OFFICE_REMINDER = "office_reminder"  # a department: the office reminds it of its work
 
 
 class Delivery(StrEnum):

@@ -93,13 +93,14 @@ def question_outcome(session: Session, q: Question, outcome: str) -> None:
 # --- Briefings -------------------------------------------------------------------------------
 
 
-def briefing_changed(session: Session, briefing: Briefing, change: str) -> None:
-    """To the invited organisations' focal officers and the journalists who sent questions for
-    it; only for a briefing that was announced (before, nobody outside the office knew of it)."""
+def briefing_audience(session: Session, briefing: Briefing) -> list[User]:
+    """Who is told of a change to a briefing: the invited organisations' focal officers and the
+    journalists who sent questions for it (none before it is announced: nobody outside the
+    office knew of it)."""
     from app.briefings.models import BriefingInvitee
 
     if briefing.announced_at is None:
-        return
+        return []
     orgs = session.exec(
         select(BriefingInvitee.organisation_id).where(BriefingInvitee.briefing_id == briefing.id)
     ).all()
@@ -121,9 +122,17 @@ def briefing_changed(session: Session, briefing: Briefing, change: str) -> None:
         if journalist_ids
         else []
     )
+    return [*department_users(session, orgs), *journalists]
+
+
+def briefing_changed(session: Session, briefing: Briefing, change: str) -> None:
+    """To `briefing_audience`, once per change."""
+    people = briefing_audience(session, briefing)
+    if not people:
+        return
     notify(
         session,
-        [*department_users(session, orgs), *journalists],
+        people,
         NoticeKind.BRIEFING_CHANGED,
         params={"briefing": briefing.title_vi, "change": CHANGES[change]},
         link=f"/briefings/{briefing.id}",

@@ -22,6 +22,7 @@ from app.content.models import SUBMISSION_STATUS_LABELS
 from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.forms import safe_next
+from app.inbox import service as inbox
 from app.incidents import queries as matters
 from app.incidents.clock import VERDICT_LABELS
 from app.orgs import service as orgs
@@ -62,12 +63,14 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
         if office or (user.role == Role.DEPARTMENT)
         else []
     )
+    now = utcnow()
     return render(
         request,
         "pages/dashboard.html",
         {
+            "inbox": inbox.sections_for(session, identity.actor, now),
             "calls": calls,
-            "now": utcnow(),
+            "now": now,
             "submission_labels": SUBMISSION_STATUS_LABELS,
             "org": org,
             "role_labels": ROLE_LABELS,
@@ -83,7 +86,8 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
             "annual_due": annual.reminder(session) if office else None,
             "verdict_labels": VERDICT_LABELS,
         }
-        | _question_cards(session, identity.actor, user),
+        | _question_cards(session, identity.actor, user)
+        | _live_now(session, user),
     )
 
 
@@ -105,6 +109,22 @@ def _question_cards(session: Session, actor: Actor, user: User) -> dict[str, Any
     if JOURNALIST.permits(user):
         return {"my_questions": questions.listing(session, actor=actor, limit=5)}
     return {}
+
+
+def _live_now(session: Session, user: User) -> dict[str, Any]:
+    """The "live now" card (`pages/_live_now.html`): briefings taking questions from the room,
+    for those who have a live page (the office moderates, a verified journalist asks)."""
+    if OFFICE.permits(user):
+        return {
+            "live_now": questions.live_briefings(session, public_only=False),
+            "live_role": "office",
+        }
+    if JOURNALIST.permits(user):
+        return {
+            "live_now": questions.live_briefings(session, public_only=True),
+            "live_role": "journalist",
+        }
+    return {"live_now": []}
 
 
 @router.post("/language")

@@ -3,7 +3,10 @@ recorded ones from other press agencies, in each state — new, assigned to Sở
 answer, answered and published on a briefing already held, refused on a legal ground, overdue,
 with a holding answer, merged — and the kind of media and scope of the demo press agencies.
 
-Idempotent: nothing is added once any question exists. Askers are named by their agency, never
+The questions asked at the briefing already held were put to the spokesperson from the room's
+queue, where the demo journalist had up-voted two of them (`seed_votes`).
+
+Idempotent: nothing is added once any question exists (votes: once any vote exists). Askers are named by their agency, never
 by a real person's name. Everything goes through the service, except what it refuses by design
 for past events (tying a question to a briefing already held, and the time it was answered there).
 """
@@ -19,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
+from app.audit import service as audit
 from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import Briefing, BriefingStatus
@@ -29,7 +33,15 @@ from app.orgs import service as orgs
 from app.orgs.models import MediaKind, MediaScope, Organisation, OrgKind
 from app.pdf import write_pdf
 from app.questions import deadlines, service
-from app.questions.models import Answer, AnswerKind, AnswerStatus, Channel, Question
+from app.questions.models import (
+    Answer,
+    AnswerKind,
+    AnswerStatus,
+    Channel,
+    LiveState,
+    Question,
+    QuestionVote,
+)
 from app.questions.service import AnswerInput, QuestionInput
 from app.timeutil import to_local, utcnow
 
@@ -375,3 +387,38 @@ def _answered_at(session: Session, q: Question, at: datetime) -> None:
         a.approved_at = at
         session.add(a)
     session.commit()
+
+
+def seed_votes(session: Session) -> int:
+    """The questions asked at the latest briefing held, as the room's queue had them (answered
+    in turn), and the demo journalist's up-votes on two of them; 0 when any vote exists. Made
+    directly: the service takes votes only while a briefing is live."""
+    if session.exec(select(QuestionVote.id)).first() is not None:
+        return 0
+    journalist = accounts.find_by_email(session, JOURNALIST_EMAIL)
+    held = _held(session)
+    if journalist is None or journalist.id is None or held is None or held.id is None:
+        return 0
+    asked = session.exec(
+        select(Question)
+        .where(Question.briefing_id == held.id, Question.channel == Channel.BRIEFING)
+        .order_by(col(Question.id))
+    ).all()
+    for position, q in enumerate(asked, start=1):
+        if q.live_state is None:
+            q.live_state = LiveState.ANSWERED
+            q.live_position = position
+            session.add(q)
+    actor = _actor(journalist, Role.JOURNALIST)
+    voted = [q for q in asked if q.journalist_id != journalist.id][:2]
+    for q in voted:
+        session.add(
+            QuestionVote(
+                question_id=q.id or 0,
+                user_id=journalist.id,
+                created_at=held.starts_at + timedelta(minutes=35),
+            )
+        )
+        audit.record(session, actor, "question.voted", q, "demo: at a briefing already held")
+    session.commit()
+    return len(voted)

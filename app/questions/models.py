@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, Integer
+from sqlalchemy import Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
@@ -42,7 +42,7 @@ class QuestionStatus(StrEnum):
 
 
 STATUS_LABELS: dict[QuestionStatus, str] = {
-    QuestionStatus.NEW: N_("Received"),
+    QuestionStatus.NEW: N_("New, to triage"),
     QuestionStatus.ACCEPTED: N_("Accepted"),
     QuestionStatus.ASSIGNED: N_("Being answered"),
     QuestionStatus.ANSWERED: N_("Answered"),
@@ -178,6 +178,9 @@ class Answer(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     drafted_by: int | None = Field(default=None, foreign_key="app_user.id")
     edited_by: int | None = Field(default=None, foreign_key="app_user.id")  # the last to edit
+    # Sent for approval (by the department's "send", or saved by the office); None while the
+    # department is still writing it: the approvers see and may approve only what was sent.
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: int | None = Field(default=None, foreign_key="app_user.id")
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -200,3 +203,16 @@ class AnswerFile(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     uploaded_by: int | None = Field(default=None, foreign_key="app_user.id")
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class QuestionVote(SQLModel, table=True):
+    """A verified journalist's up-vote of another journalist's question in a live briefing's
+    queue: one per person and question (the unique constraint); taken back by deleting it."""
+
+    __tablename__ = "question_vote"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id")  # leads the unique constraint's index
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -75,13 +75,14 @@ def test_admin_sees_the_events_with_who_what_when_and_where(admin: WebClient, db
     assert "<h1>Nhật ký hệ thống</h1>" in r.text
     text = page_text(results(r.text))
     assert "10/03/2025 00:30" in text  # shown in Hà Nội time
-    assert "nguoi.khac@example.vn press_office" in text
-    assert "journalist.verified" in text
-    assert "app_user #12" in text
+    assert "nguoi.khac@example.vn Bộ phận giúp việc người phát ngôn" in text
+    assert "Phóng viên · đã xác minh" in text and "journalist.verified" not in text
+    assert 'title="journalist.verified"' in r.text  # the code, for searching
+    assert "Tài khoản #12" in text
     assert "ev-verified Nguyễn Văn A" in text
     assert "203.0.113.5" in text
     # The admin's own sign-in is in the log too.
-    assert "session.login" in text and "quantri@example.vn" in text
+    assert "Đăng nhập · đã đăng nhập" in text and "quantri@example.vn" in text
     assert "2 sự kiện" in text
 
 
@@ -99,8 +100,8 @@ def test_changes_made_in_the_admin_pages_appear_in_the_log(admin: WebClient, db:
     r = admin.get(PAGE, params={"object_type": "organisation", "object_id": org_id})
 
     text = page_text(results(r.text))
-    assert "organisation.created" in text
-    assert f"organisation #{org_id}" in text
+    assert "Cơ quan, đơn vị · đã tạo" in text
+    assert f"Cơ quan, đơn vị #{org_id}" in text
     assert "SMOI: Sở Mới" in text
     assert "quantri@example.vn" in text
     assert "1 sự kiện" in text

@@ -20,6 +20,7 @@ from app.audit.service import Actor
 from app.briefings import service
 from app.briefings.models import (
     Briefing,
+    BriefingInvitee,
     BriefingKind,
     BriefingSeries,
     BriefingStatus,
@@ -31,7 +32,7 @@ from app.orgs import service as orgs_service
 from app.orgs.models import Organisation
 from app.timeutil import LOCAL_TZ, local_today, to_local
 from tests.conftest import WebClient, page_text
-from tests.factories import make_briefing, make_org
+from tests.factories import make_briefing, make_org, make_user
 from tests.support import signed_in
 
 ACTOR = Actor.system("test")
@@ -805,16 +806,19 @@ def test_postponing_with_a_reason_shows_the_change_publicly(
     new_day = local_today() + timedelta(days=11)
     reason = "Lãnh đạo tỉnh đi công tác đột xuất"
 
-    r = act(
-        office,
-        b,
-        "postpone",
-        new_day=new_day.isoformat(),
-        new_start="09:00",
-        new_end="10:30",
-        reason=reason,
-    )
+    fields = {
+        "new_day": new_day.isoformat(),
+        "new_start": "09:00",
+        "new_end": "10:30",
+        "reason": reason,
+    }
+    r = act(office, b, "postpone", **fields)
+    assert r.status_code == 200  # announced: asked first, saying what the public sees
+    asked = page_text(r.text)
+    assert "Dời lịch buổi họp báo này?" in asked and f"{dmy(new_day)} 09:00" in asked
+    assert stamp(reload(db, b.id).starts_at) == old_time  # nothing changed yet
 
+    r = act(office, b, "postpone", **fields, confirm="1")
     assert r.status_code == 303
     assert "Đã dời lịch buổi họp báo" in flashes(office, r.headers["location"])
     public = new_web()
@@ -835,12 +839,31 @@ def test_cancelling_shows_the_cancellation_publicly(
     b = make_briefing(db, days_ahead=8, announced=True)
 
     r = act(office, b, "cancel", reason="Ảnh hưởng của bão số 3")
+    assert r.status_code == 200
+    assert "Hủy buổi họp báo này?" in page_text(r.text)
+    assert reload(db, b.id).status == S.ANNOUNCED
 
+    r = act(office, b, "cancel", reason="Ảnh hưởng của bão số 3", confirm="1")
     assert r.status_code == 303
     assert "Đã hủy buổi họp báo." in flashes(office, r.headers["location"])
     text = page_text(new_web().get(f"/briefings/{b.id}").text)
     assert "Đã hủy" in text and "Ảnh hưởng của bão số 3" in text
     assert reload(db, b.id).status == S.CANCELLED
+
+
+def test_cancelling_says_who_will_be_told_before_it_is_done(
+    office: WebClient, db: Session, kinds: dict[str, BriefingKind]
+) -> None:
+    org = make_org(db, name_vi="Sở Du lịch")
+    b = make_briefing(db, days_ahead=8, announced=True)
+    db.add(BriefingInvitee(briefing_id=b.id, organisation_id=org.id))
+    db.commit()
+    make_user(db, Role.DEPARTMENT, org=org)
+    make_user(db, Role.DEPARTMENT, org=org)
+    r = act(office, b, "cancel", reason="Bão")
+    assert "2 cán bộ đầu mối của các đơn vị được mời và 0 phóng viên" in page_text(r.text)
+    planned = make_briefing(db, days_ahead=9)  # not announced: nobody outside knows of it
+    assert act(office, planned, "cancel", reason="").status_code == 303
 
 
 def test_marking_as_held_before_the_start_is_refused(
@@ -1238,7 +1261,7 @@ def test_dashboard_warns_when_nothing_is_scheduled_and_stops_when_it_is(
 
     assert "Lịch họp báo chưa đáp ứng các quy định sau:" in text
     for label, period in ((LAW, quarter), (MONTHLY, month), (GIAO_BAN, month), (WEEKLY, month)):
-        assert f"{label} · {period}: chưa có lịch để đáp ứng" in text, label
+        assert f"{label} · {period}: lịch chưa đủ để đáp ứng" in text, label
 
     # A regular press conference held this month meets the monthly plan and the legal minimum.
     make_briefing(db, kind=kinds["regular_conference"], days_ahead=0, hour=0, status=S.HELD)
@@ -1256,7 +1279,7 @@ def test_dashboard_warns_when_nothing_is_scheduled_and_stops_when_it_is(
     assert f"{MONTHLY} · {month}:" not in text
     assert f"{LAW} · {quarter}:" not in text
     assert f"{GIAO_BAN} · {month}:" not in text
-    assert f"{WEEKLY} · {month}: chưa có lịch để đáp ứng" in text  # still nothing weekly
+    assert f"{WEEKLY} · {month}: lịch chưa đủ để đáp ứng" in text  # still nothing weekly
     assert "Lịch họp báo chưa đáp ứng các quy định sau:" in text
 
 

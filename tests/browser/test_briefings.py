@@ -72,6 +72,10 @@ def test_office_postpones_a_series_occurrence_and_a_journalist_sees_it(
     page.locator("#f-postpone-end").fill("17:30")
     page.locator("#f-postpone-reason").fill("Trùng lịch làm việc của lãnh đạo tỉnh")
     page.get_by_role("button", name="Dời lịch", exact=True).click()
+    # Announced: a page says what the public will see and who is told, before anything changes.
+    expect(page.locator("h1")).to_have_text("Dời lịch buổi họp báo này?")
+    expect(page.locator("#what-happens")).to_contain_text(f"{new_day:%d/%m/%Y} 16:00")
+    page.get_by_role("button", name="Đồng ý, dời lịch buổi họp báo").click()
     expect(page.locator(".flash")).to_contain_text("Đã dời lịch buổi họp báo")
 
     journalist_page = new_context(base_url=live_server.url).new_page()

@@ -25,6 +25,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 OFFICE_CARDS_VI = (
+    "Việc chờ tôi",  # the inbox, first: what waits for this person
     "Họp báo sắp tới",
     "Nội dung từ các sở, ngành",
     "Câu hỏi của báo chí",
@@ -33,6 +34,7 @@ OFFICE_CARDS_VI = (
     "Phóng viên",
 )
 OFFICE_CARDS_EN = (
+    "Waiting for me",
     "Upcoming briefings",
     "Department content",
     "Questions from the press",
@@ -84,11 +86,17 @@ ROLE_CASES = (
         "Cán bộ đầu mối sở, ngành",
         "Department focal officer",
         (
+            "Việc chờ tôi",
             "Các buổi họp báo đơn vị được mời",
             "Yêu cầu cung cấp nội dung",
             "Câu hỏi được giao cho đơn vị",
         ),
-        ("Briefings you are invited to", "Calls for content", "Questions assigned to you"),
+        (
+            "Waiting for me",
+            "Briefings you are invited to",
+            "Calls for content",
+            "Questions assigned to you",
+        ),
         "Sở Y tế",
         "Department of Health",
     ),
@@ -96,8 +104,8 @@ ROLE_CASES = (
         Role.JOURNALIST,
         "Phóng viên",
         "Journalist",
-        ("Họp báo sắp tới", "Câu hỏi của bạn"),
-        ("Upcoming briefings", "Your questions"),
+        ("Việc chờ tôi", "Họp báo sắp tới", "Câu hỏi của bạn"),
+        ("Waiting for me", "Upcoming briefings", "Your questions"),
         "Thông tấn xã Việt Nam",
         "Vietnam News Agency",
     ),

@@ -81,6 +81,12 @@ def test_press_release_drafted_translated_approved_found_and_corrected(
     sp.goto(f"/office/statements/{statement_id}")
     act(sp, "#step-approve button[type=submit]", "/approve")
     act(sp, "#step-publish button[type=submit]", "/publish")
+    # Publishing goes through a page that says what follows and shows the public page as it will
+    # look, in Vietnamese and in English; nothing is public until the second button.
+    expect(sp.locator("h1")).to_have_text("Công bố thông tin này ngay?")
+    expect(sp.locator('article.preview[lang="vi"]')).to_contain_text(TITLE)
+    expect(sp.locator('article.preview[lang="en"]')).to_contain_text(TITLE_EN)
+    act(sp, "form.confirm-form button[type=submit]", "/publish")
     expect(sp.locator("body")).to_contain_text("1/TCBC-UBND")
 
     # A journalist, on a phone, searches without diacritics and opens the English version.
@@ -112,6 +118,8 @@ def test_press_release_drafted_translated_approved_found_and_corrected(
     sp.goto(f"/office/statements/{statement_id}")
     act(sp, "#step-approve button[type=submit]", "/approve")
     act(sp, "#step-publish button[type=submit]", "/publish")
+    expect(sp.locator("#what-happens")).to_contain_text("người đăng ký được báo lại")
+    act(sp, "form.confirm-form button[type=submit]", "/publish")
 
     jp.goto(f"/statements/{statement_id}")
     expect(jp.locator("#update-notice")).to_contain_text("Sửa ngày khai thác tuyến bay.")

@@ -134,7 +134,11 @@ def w(db: Session, new_web: NewWeb, app: Any) -> World:
 def draft(web: WebClient, base: str, public: bool = False) -> None:
     page = web.get(base).text
     revision = page.split(f'action="{base}/answer"', 1)[1].split('name="revision" value="', 1)[1]
-    form = {"kind": "answer", "text": "Đã giải phóng 95% mặt bằng; xem báo cáo kèm theo."}
+    form = {
+        "kind": "answer",
+        "text": "Đã giải phóng 95% mặt bằng; xem báo cáo kèm theo.",
+        "intent": "send",
+    }
     if public:
         form["public"] = "1"
     r = web.post(f"{base}/answer", form | {"revision": revision.split('"', 1)[0]})

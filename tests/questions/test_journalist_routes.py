@@ -162,7 +162,7 @@ def test_tracker_shows_state_organisation_and_due_date_of_open_questions(
     assert card_ids(r.text) == [routed.id, new.id]  # newest first
     waiting = text_of(card_of(r.text, new.id))
     assert "Câu hỏi mới về giá vé xe buýt?" in waiting
-    assert "Received" in waiting and "Not yet assigned" in waiting
+    assert "New, to triage" in waiting and "Not yet assigned" in waiting
     assert due_text(new) in waiting
     being = text_of(card_of(r.text, routed.id))
     assert "Being answered" in being and "Department of Health" in being
@@ -700,7 +700,7 @@ def test_journalist_dashboard_shows_the_latest_five_questions_with_their_state(
 
     shown = [int(i) for i in re.findall(r'<li data-id="(\d+)">', card)]
     assert shown == [q.id for q in reversed(questions)][:5]
-    assert "Declined" in text_of(card) and "Received" in text_of(card)
+    assert "Declined" in text_of(card) and "New, to triage" in text_of(card)
     assert 'href="/questions/new"' in card and "Ask a question" in card
 
 

@@ -161,6 +161,11 @@ class Room:
 
 @pytest.fixture
 def room(db: Session, new_web: NewWeb) -> Room:
+    return make_room(db, new_web)
+
+
+def make_room(db: Session, new_web: NewWeb) -> Room:
+    """A live briefing, the office, a journalist of an agency and another journalist."""
     agency = make_org(db, kind=OrgKind.PRESS_AGENCY, name_en="Vietnam News Agency")
     office = new_web()
     sign_in(office, db, Role.PRESS_OFFICE)
@@ -662,7 +667,9 @@ def test_journalist_page_of_a_briefing_not_announced_is_not_found(room: Room, db
 # --- The room's display -------------------------------------------------------------------------------
 
 
-def test_display_shows_only_the_current_question_in_large_type(room: Room, db: Session) -> None:
+def test_display_shows_the_current_question_in_large_type_and_the_next(
+    room: Room, db: Session
+) -> None:
     current, allowed, _pending = sent(room, db, "Câu đang trả lời?", "Câu được duyệt?", "Câu chờ?")
     room.act(allowed.id, "allow", text=allowed.text)
     room.act(current.id, "allow", text=current.text)
@@ -684,8 +691,11 @@ def test_display_shows_only_the_current_question_in_large_type(room: Room, db: S
     )
     assert found is not None and found.group(1).strip() == "Câu đang trả lời?"
     assert "Vietnam News Agency" in text_of(r.text)
-    for other in ("Câu được duyệt?", "Câu chờ?"):
-        assert other not in r.text
+    # The allowed one is shown as next, in smaller type; the one waiting for the moderator not.
+    assert "Câu được duyệt?" not in found.group(0)
+    nxt = re.search(r'<p class="display-next-text[^"]*">(.*?)</p>', r.text, re.S)
+    assert nxt is not None and nxt.group(1).strip() == "Câu được duyệt?"
+    assert "Câu chờ?" not in r.text
     etag = r.headers["etag"]
     assert screen.get(room.display_url, headers={**HTMX, "If-None-Match": etag}).status_code == 304
 

@@ -39,7 +39,7 @@ from app.questions.models import (
 )
 from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 from tests.conftest import WebClient, page_text
-from tests.factories import PASSWORD, make_briefing, make_org, make_user
+from tests.factories import PASSWORD, make_briefing, make_org, make_user, pdf_bytes
 
 S = QuestionStatus
 SYSTEM = Actor.system("test")
@@ -264,7 +264,7 @@ def test_list_shows_each_question_with_asker_agency_channel_state_lead_and_due(
     assert "Câu hỏi về giá đất" in row1
     assert "…" in row1 and "rất dài " * 40 not in row1  # the text is cut short
     assert "Trần Thị Hoa" in row1 and "Quang Ninh Newspaper" in row1
-    assert "E-mail" in row1 and "Received" in row1
+    assert "E-mail" in row1 and "New, to triage" in row1
     assert (
         q1.due_at is not None and q1.due_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") in row1
     )
@@ -909,7 +909,11 @@ def test_a_stale_form_is_refused_with_409_and_the_message_and_keeps_what_was_typ
 
 
 def answer_form(**over: Any) -> dict[str, Any]:
-    form: dict[str, Any] = {"kind": "answer", "text": "Dự án đã giải phóng 95% mặt bằng."}
+    form: dict[str, Any] = {
+        "kind": "answer",
+        "text": "Dự án đã giải phóng 95% mặt bằng.",
+        "intent": "send",  # a department's "send for approval" (the office's save sends anyway)
+    }
     form.update(over)
     return form
 
@@ -1144,6 +1148,62 @@ def test_the_lead_department_drafts_the_answer_and_the_office_approves_it(
     assert approve(people.office, q).status_code == 303
     assert fresh(db, q.id).status == S.ANSWERED
     assert "Approved" in people.dept_a.get(f"/dept/questions/{q.id}").text
+
+
+def test_a_department_saves_without_sending_and_nobody_may_approve_it_yet(
+    people: People, db: Session
+) -> None:
+    q = assigned(db, people.org_a)
+    r = draft(people.dept_a, q, prefix="/dept", intent="save")
+    assert r.status_code == 303
+    page = people.dept_a.get(f"/dept/questions/{q.id}").text
+    assert "Not sent yet: only your organisation sees this draft." in text_of(page)
+    office_page = people.office.get(f"/office/questions/{q.id}").text
+    assert f'action="/office/questions/{q.id}/approve"' not in office_page
+    assert "has not sent it" in text_of(office_page)
+    (a,) = answers_of(db, q)
+    assert a.submitted_at is None
+    r = people.office.post(f"/office/questions/{q.id}/approve", {"revision": str(a.revision)})
+    assert r.status_code == 409 and fresh(db, q.id).status == S.ASSIGNED
+
+    r = draft(people.dept_a, q, prefix="/dept")  # "send the answer for approval"
+    assert r.status_code == 303
+    assert approve(people.office, q).status_code == 303
+    assert fresh(db, q.id).status == S.ANSWERED
+
+
+def test_a_refused_file_gives_the_typed_answer_back_and_keeps_nothing(
+    people: People, db: Session
+) -> None:
+    q = assigned(db, people.org_a)
+    page = people.dept_a.get(f"/dept/questions/{q.id}").text
+    revision = hidden_in(page, f"/dept/questions/{q.id}/answer")
+    typed = "Câu trả lời dài đã gõ xong, không được mất."
+    r = people.dept_a.post(
+        f"/dept/questions/{q.id}/answer",
+        {"kind": "answer", "text": typed, "intent": "send", "revision": revision},
+        files=[("files", ("bao-cao.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf"))],
+    )
+    assert r.status_code == 415
+    assert typed in r.text  # the text comes back in the form
+    assert "choose the files again" in error_text(r.text, "f-answer-files")
+    assert answers_of(db, q) == []  # nothing half-saved
+
+
+def test_text_and_files_are_sent_in_one_form(people: People, db: Session, app: Any) -> None:
+    q = assigned(db, people.org_a)
+    page = people.dept_a.get(f"/dept/questions/{q.id}").text
+    revision = hidden_in(page, f"/dept/questions/{q.id}/answer")
+    r = people.dept_a.post(
+        f"/dept/questions/{q.id}/answer",
+        {"kind": "answer", "text": "Xem báo cáo kèm theo.", "intent": "send", "revision": revision},
+        files=[("files", ("Báo cáo.pdf", pdf_bytes(), "application/pdf"))],
+    )
+    assert r.status_code == 303
+    (a,) = answers_of(db, q)
+    assert a.text == "Xem báo cáo kèm theo." and a.submitted_at is not None
+    page = people.office.get(f"/office/questions/{q.id}").text
+    assert "Báo cáo.pdf" in page
 
 
 def test_department_answer_errors_are_shown_beside_the_fields(people: People, db: Session) -> None:

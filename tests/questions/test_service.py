@@ -884,7 +884,7 @@ def test_the_lead_department_drafts_an_answer_the_journalist_does_not_yet_see(
     assert row.drafted_by == row.edited_by == w.dept_a.user_id
     assert row.public is True
     assert stored(db, q.id).status == S.ASSIGNED
-    audited(db, "answer.saved", answer, w.dept_a)
+    audited(db, "answer.submitted", answer, w.dept_a)
     assert service.answers(db, q.id or 0, actor=w.journalist) == []
     assert [a.id for a in service.answers(db, q.id or 0, actor=w.office)] == [answer.id]
 

@@ -39,6 +39,7 @@ from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, PNG_1PX, make_org, make_user
 from tests.statements.helpers import SYSTEM, World, make_spokesperson
+from tests.support import html
 
 NewWeb = Callable[[], WebClient]
 SCRIPT = "<script>alert(1)</script>"
@@ -402,13 +403,47 @@ def test_submit_then_approve_by_a_second_person_then_publish(o: Office, db: Sess
     assert r.status_code == 303
     page = o.spokesperson.get(base).text
     assert "approved by" in text_of(page)
-    r = o.spokesperson.post(base + "/publish", {"revision": hidden_in(page, base + "/publish")})
+    revision = hidden_in(page, base + "/publish")
+    r = o.spokesperson.post(base + "/publish", {"revision": revision})
+    assert r.status_code == 200  # asked first, with the public page as it will look
+    confirm = text_of(r.text)
+    assert "Publish this statement now?" in confirm and "gets its number" in confirm
+    assert editions_of(db, st.id)[0].title in confirm
+    assert editions_of(db, st.id)[0].state == EditionState.APPROVED
+    assert audit_count(db, "statement.published") == 0
+    r = o.spokesperson.post(base + "/publish", {"revision": revision, "confirm": "1"})
     assert r.status_code == 303
     page = o.spokesperson.get(base).text
     assert "The statement has been published." in text_of(page)
     assert "1/TCBC-UBND" in text_of(page) and "Public now: edition 1" in text_of(page)
     for action in ("submitted", "approved", "published"):
         assert audit_count(db, f"statement.{action}") == 1, action
+
+
+def test_publishing_asks_first_and_shows_the_public_page_in_each_language(
+    o: Office, db: Session
+) -> None:
+    st = o.w.draft(title="Thông cáo về lễ hội Carnaval Hạ Long", body="Nội dung **chính**.")
+    service.save_translation(
+        db,
+        actor=o.w.editor,
+        statement_id=st.id or 0,
+        language="en",
+        title="Ha Long Carnival notice",
+        summary="",
+        body="The **main** text.",
+    )
+    service.submit(db, actor=o.w.editor, statement_id=st.id or 0)
+    service.approve(db, actor=o.w.spokesperson, statement_id=st.id or 0)
+    r = o.spokesperson.post(f"/office/statements/{st.id}/publish")
+    assert r.status_code == 200
+    previews = html(r.text).all("article.preview")
+    assert [a.get("lang") for a in previews] == ["vi", "en"]
+    assert "Thông cáo về lễ hội Carnaval Hạ Long" in previews[0].text_content()
+    assert "<strong>main</strong>" in r.text  # rendered as the public page renders it
+    assert "Ha Long Carnival notice" in previews[1].text_content()
+    assert html(r.text).attrs('form.confirm-form input[name="confirm"]', "value") == ["1"]
+    assert editions_of(db, st.id)[0].state == EditionState.APPROVED
 
 
 def test_an_editor_given_the_right_approves_and_a_stale_page_is_409(o: Office, db: Session) -> None:
@@ -480,7 +515,12 @@ def test_scheduling_in_the_future_shows_scheduled_in_local_time_and_can_be_cance
     st = approved(o)
     base = f"/office/statements/{st.id}"
     day = local_today() + timedelta(days=3)
-    r = o.spokesperson.post(base + "/schedule", {"day": day.isoformat(), "time": "08:30"})
+    form = {"day": day.isoformat(), "time": "08:30"}
+    r = o.spokesperson.post(base + "/schedule", form)
+    assert r.status_code == 200
+    assert f"{day.strftime('%d/%m/%Y')} 08:30" in text_of(r.text)  # when it becomes public
+    assert editions_of(db, st.id)[0].state == EditionState.APPROVED
+    r = o.spokesperson.post(base + "/schedule", form | {"confirm": "1"})
     assert r.status_code == 303
     ed = editions_of(db, st.id)[0]
     assert ed.state == EditionState.SCHEDULED and ed.publish_at == local_at(day, 8, 30)
@@ -591,6 +631,9 @@ def test_a_new_edition_needs_a_change_note_and_stores_major_or_minor(
 def test_discarding_a_first_edition_removes_the_statement(o: Office, db: Session) -> None:
     st = o.w.draft()
     r = o.editor.post(f"/office/statements/{st.id}/discard")
+    assert r.status_code == 200 and "it is deleted entirely" in text_of(r.text)
+    assert count(db, Statement) == 1  # only asked
+    r = o.editor.post(f"/office/statements/{st.id}/discard", {"confirm": "1"})
     assert r.status_code == 303 and r.headers["location"] == "/office/statements"
     assert count(db, Statement) == 0
     assert audit_count(db, "statement.discarded") == 1
@@ -733,7 +776,13 @@ def test_withdrawing_needs_a_reason_and_is_audited(o: Office, db: Session) -> No
     assert "Give the reason" in error_text(r.text, "f-withdraw-reason")
     r = o.other_editor.post(base + "/withdraw", {"reason": "Sai"})
     assert r.status_code == 403
-    r = o.spokesperson.post(base + "/withdraw", {"reason": f"Số liệu sai {SCRIPT}"})
+    reason = {"reason": f"Số liệu sai {SCRIPT}"}
+    r = o.spokesperson.post(base + "/withdraw", reason)
+    assert r.status_code == 200 and "Số liệu sai" in text_of(r.text)
+    assert "<script>alert" not in r.text  # the reason, escaped on the page that asks
+    db.refresh(st)
+    assert st.withdrawn_at is None
+    r = o.spokesperson.post(base + "/withdraw", reason | {"confirm": "1"})
     assert r.status_code == 303
     db.refresh(st)
     assert st.withdrawn_at is not None

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access import OfficeOnly
+from app.accounts.models import Role
 from app.briefings import service
 from app.briefings.models import CHANGE_LABELS, STATUS_LABELS, Briefing
 from app.briefings.states import SCHEDULED, WORKFLOW, Step
@@ -21,9 +22,12 @@ from app.errors import ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_ids, parse_int, parse_time
 from app.i18n import Msg
+from app.notifications import triggers
 from app.orgs import service as orgs
+from app.questions import service as questions
 from app.templating import redirect, render
 from app.timeutil import local_today, to_local
+from app.uow import dry_run
 
 router = APIRouter(include_in_schema=False)
 
@@ -146,6 +150,8 @@ def _detail_context(session: Session, briefing: Briefing) -> dict[str, Any]:
         if briefing.status in SCHEDULED
         else [],
         "actions": WORKFLOW.allowed(briefing.status),
+        # Taking questions from the room now: the links to the live screens stand out.
+        "live": questions.is_live(briefing),
         "action_labels": WORKFLOW.labels,
         "status_labels": STATUS_LABELS,
         "change_labels": CHANGE_LABELS,
@@ -252,6 +258,32 @@ async def edit_briefing_submit(
     return redirect(request, f"/office/briefings/{briefing_id}")
 
 
+# Steps that the public and the people taking part are told of: asked again once announced.
+CONFIRMED = frozenset({Step.CANCEL, Step.POSTPONE})
+
+
+def _confirm_page(
+    request: Request,
+    session: Session,
+    briefing: Briefing,
+    action: Step,
+    fields: dict[str, str],
+) -> Response:
+    """Are you sure? What changes for the public and who is told, before the step is taken."""
+    told = triggers.briefing_audience(session, briefing)
+    day, start = parse_date(fields["new_day"]), parse_time(fields["new_start"])
+    ctx = {
+        "briefing": briefing,
+        "action": action.value,
+        "fields": fields,
+        "new_start": service.local_datetime(day, start) if day and start else None,
+        "departments": sum(1 for u in told if u.role == Role.DEPARTMENT),
+        "journalists": sum(1 for u in told if u.role == Role.JOURNALIST),
+        "action_labels": WORKFLOW.labels,
+    }
+    return render(request, "briefings/confirm.html", ctx)
+
+
 @router.post("/office/briefings/{briefing_id:int}/actions/{action}")
 def briefing_action(
     request: Request,
@@ -266,6 +298,7 @@ def briefing_action(
     record_summary: Text = "",
     record_url: Text = "",
     sequence: Text = "",
+    confirm: Text = "",
 ) -> Response:
     data = service.StepInput(
         reason=reason,
@@ -277,6 +310,28 @@ def briefing_action(
         expected_sequence=parse_int(sequence),
     )
     try:
+        briefing = service.get(session, briefing_id)
+        if action in CONFIRMED and briefing.announced_at is not None and confirm != "1":
+            # Checked as it would be taken (nothing kept), then the page that says who is told.
+            dry_run(
+                session,
+                lambda: service.take_step(
+                    session, actor=identity.actor, id=briefing_id, step=action, data=data
+                ),
+            )
+            return _confirm_page(
+                request,
+                session,
+                briefing,
+                action,
+                {
+                    "reason": reason,
+                    "new_day": new_day,
+                    "new_start": new_start,
+                    "new_end": new_end,
+                    "sequence": sequence,
+                },
+            )
         service.take_step(session, actor=identity.actor, id=briefing_id, step=action, data=data)
     except ValidationFailed as exc:
         ctx = _detail_context(session, service.get(session, briefing_id)) | {

@@ -82,5 +82,7 @@ def briefing_page(
             "is_office": OFFICE.permits(identity.user),
             # A verified journalist may send a question before a briefing still to be held.
             "can_ask": JOURNALIST.permits(identity.user) and briefing.status in SCHEDULED,
+            # … and, while it takes questions from the room, ask and vote from the live page.
+            "can_join_live": JOURNALIST.permits(identity.user) and questions.is_live(briefing),
         },
     )

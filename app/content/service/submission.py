@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.briefings import service as briefings
+from app.briefings.models import Briefing
 from app.content.models import Submission, SubmissionStatus, SubmissionVersion
 from app.content.service.calling import check_takes_content
 from app.content.service.reading import CONTENT_FIELDS, snapshot
@@ -23,6 +24,7 @@ from app.errors import STALE, Conflict, NotFound, ValidationFailed
 from app.forms import check_text, text_problem
 from app.i18n import Msg
 from app.notifications import triggers
+from app.notifications import work as notices
 from app.timeutil import utcnow
 from app.uow import use_case
 
@@ -166,6 +168,10 @@ def _write(
         sub,
         f"version {sub.versions}{' (late)' if sub.late else ''}" if submit else sub.title,
     )
+    if submit:
+        briefing = session.get(Briefing, call_of(session, sub).briefing_id)
+        if briefing is not None:
+            notices.content_submitted(session, sub, briefing)
 
 
 def _keep_version(session: Session, actor: Actor, sub: Submission) -> None:

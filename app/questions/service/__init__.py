@@ -13,6 +13,7 @@ else is "not found". The modules, each importable on its own:
 - `triage`: accept, merge, decline, assign, transfer;
 - `answering`: drafts, approval, holding answers, refusals, and the files of answers;
 - `live`: the live briefing's queue and the moderator's actions;
+- `votes`: journalists' up-votes of questions in the live queue, and the queue as they see it;
 - `queries`: the lists, answers, transfers, the published Q&A and the figures.
 """
 
@@ -25,6 +26,7 @@ from app.questions.service.answering import (
     get_answer_file,
     remove_answer_file,
     save_answer,
+    save_answer_with_files,
 )
 from app.questions.service.common import (
     ANSWERING_ORGS,
@@ -42,6 +44,7 @@ from app.questions.service.live import (
     allow,
     current,
     dismiss,
+    live_briefings,
     live_fingerprint,
     live_queue,
     move,
@@ -68,6 +71,13 @@ from app.questions.service.triage import (
     take_step,
     transfer,
 )
+from app.questions.service.votes import (
+    PublicQueue,
+    public_queue,
+    vote,
+    vote_counts,
+    votes_fingerprint,
+)
 
 __all__ = [
     "ANSWERING_ORGS",
@@ -80,6 +90,7 @@ __all__ = [
     "AnswerInput",
     "Filters",
     "OrgFigures",
+    "PublicQueue",
     "QuestionInput",
     "StepData",
     "accept",
@@ -100,6 +111,7 @@ __all__ = [
     "is_live",
     "latest_answers",
     "listing",
+    "live_briefings",
     "live_fingerprint",
     "live_queue",
     "merge",
@@ -108,11 +120,16 @@ __all__ = [
     "normalise",
     "offered",
     "public_qa",
+    "public_queue",
     "record",
     "remove_answer_file",
     "save_answer",
+    "save_answer_with_files",
     "supporting",
     "take_step",
     "transfer",
     "transfers",
+    "vote",
+    "vote_counts",
+    "votes_fingerprint",
 ]

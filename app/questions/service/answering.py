@@ -18,6 +18,7 @@ from app.audit.service import Actor
 from app.errors import STALE, Conflict, Forbidden, NotFound, ValidationFailed
 from app.i18n import Msg
 from app.notifications import triggers
+from app.notifications import work as notices
 from app.questions import deadlines
 from app.questions.deadlines import Rules, load_rules
 from app.questions.models import (
@@ -37,7 +38,7 @@ from app.questions.service.common import (
 )
 from app.questions.service.queries import draft_of, public_pairs
 from app.questions.states import Step
-from app.storage import path_of, storing
+from app.storage import PendingFile, path_of, storing
 from app.timeutil import local_today, to_local, utcnow
 from app.uow import use_case
 
@@ -104,8 +105,11 @@ def save_answer(
     question_id: int,
     data: AnswerInput,
     expected_revision: int | None = None,
+    submit: bool = True,
 ) -> Answer:
-    """Draft (or edit the draft of) the answer, holding answer or refusal of an assigned question."""
+    """Draft (or edit the draft of) the answer, holding answer or refusal of an assigned question.
+    A department keeps it to itself (`submit=False`) until it sends it; the approvers are then
+    told. What the office saves is sent at once (another person approves it)."""
     q = get(session, question_id, actor=actor)
     if q.status != QuestionStatus.ASSIGNED:
         raise Conflict(Msg("Only a question assigned to an organisation can be answered."))
@@ -129,7 +133,19 @@ def save_answer(
     draft.edited_by = actor.user_id
     draft.updated_at = utcnow()
     session.add(draft)
-    audit.record(session, actor, "answer.saved", draft, f"question #{question_id} ({data.kind})")
+    sent = (submit or actor.is_office) and bool(draft.text.strip())
+    draft.submitted_at = utcnow() if sent else None
+    session.add(draft)
+    audit.record(
+        session,
+        actor,
+        "answer.submitted" if sent else "answer.saved",
+        draft,
+        f"question #{question_id} ({data.kind})",
+    )
+    if sent:
+        session.flush()  # its id names the notice
+        notices.answer_drafted(session, draft, q)
     return draft
 
 
@@ -147,6 +163,10 @@ def approve(
         raise Conflict(Msg("There is no drafted answer to approve."))
     if expected_revision is not None and expected_revision != draft.revision:
         raise Conflict(STALE)
+    if draft.submitted_at is None:
+        raise Conflict(
+            Msg("The organisation has not sent this answer yet: it is still being written.")
+        )
     if actor.user_id is not None and actor.user_id in (draft.drafted_by, draft.edited_by):
         raise Forbidden(Msg("You drafted or edited this answer: another person must approve it."))
     if draft.kind == AnswerKind.REFUSAL and actor.role != Role.SPOKESPERSON.value:
@@ -223,6 +243,29 @@ def _touch_draft(draft: Answer, actor: Actor) -> None:
     draft.updated_at = utcnow()
 
 
+def _attach(
+    session: Session, actor: Actor, draft: Answer, pending: list[PendingFile]
+) -> list[AnswerFile]:
+    rows = [
+        AnswerFile(
+            answer_id=draft.id or 0,
+            filename=p.filename,
+            stored_name=p.stored_name,
+            content_type=p.content_type,
+            size=p.size,
+            sha256=p.sha256,
+            uploaded_by=actor.user_id,
+        )
+        for p in pending
+    ]
+    _touch_draft(draft, actor)
+    session.add_all([*rows, draft])
+    session.flush()
+    for row in rows:
+        audit.record(session, actor, "answer.file_added", row, f"{row.filename} ({row.size} B)")
+    return rows
+
+
 def add_answer_files(
     session: Session,
     *,
@@ -238,24 +281,48 @@ def add_answer_files(
     with storing(
         session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
     ) as pending:
-        rows = [
-            AnswerFile(
-                answer_id=draft.id or 0,
-                filename=p.filename,
-                stored_name=p.stored_name,
-                content_type=p.content_type,
-                size=p.size,
-                sha256=p.sha256,
-                uploaded_by=actor.user_id,
-            )
-            for p in pending
-        ]
-        _touch_draft(draft, actor)
-        session.add_all([*rows, draft])
+        return _attach(session, actor, draft, pending)
+
+
+def save_answer_with_files(
+    session: Session,
+    *,
+    actor: Actor,
+    question_id: int,
+    data: AnswerInput,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+    expected_revision: int | None = None,
+    submit: bool = True,
+) -> Answer:
+    """The answer's form as one: its text and the files chosen with it, saved together or not at
+    all (a refused file keeps nothing, so the page gives the typed text back)."""
+    if not any(name for name, _fp in files):
+        return save_answer(
+            session,
+            actor=actor,
+            question_id=question_id,
+            data=data,
+            expected_revision=expected_revision,
+            submit=submit,
+        )
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        # Inside the files' transaction: `storing` commits text and files together.
+        draft = save_answer.__wrapped__(  # type: ignore[attr-defined]
+            session,
+            actor=actor,
+            question_id=question_id,
+            data=data,
+            expected_revision=expected_revision,
+            submit=submit,
+        )
         session.flush()
-        for row in rows:
-            audit.record(session, actor, "answer.file_added", row, f"{row.filename} ({row.size} B)")
-    return rows
+        _attach(session, actor, draft, pending)
+    return draft
 
 
 def remove_answer_file(

@@ -23,6 +23,7 @@ from app.forms import CONTROL_CHARS, check_text
 from app.holidays.service import work_calendar
 from app.i18n import Msg
 from app.law.rulesets import NoRuleSet, ruleset_at
+from app.notifications import work as notices
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.questions import deadlines
@@ -168,6 +169,8 @@ def ask(
         existing = session.exec(select(Question).where(Question.dedupe_key == q.dedupe_key)).one()
         return existing, False
     audit.record(session, actor, "question.asked", q, q.text[:200])
+    if not live:  # a question in the room goes to the moderator's screen, not the inbox
+        notices.question_received(session, q)
     return q, True
 
 

@@ -9,10 +9,12 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
+from app.briefings.models import Briefing
+from app.briefings.states import SCHEDULED
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import Msg
 from app.questions.models import LiveState, Question, QuestionStatus
-from app.questions.service.common import get, office_only
+from app.questions.service.common import LIVE_AFTER, LIVE_BEFORE, get, is_live, office_only
 from app.questions.service.intake import QuestionInput, validate
 from app.timeutil import utcnow
 from app.uow import use_case
@@ -28,6 +30,21 @@ def live_queue(session: Session, briefing_id: int) -> list[Question]:
             .order_by(col(Question.live_position), col(Question.id))
         ).all()
     )
+
+
+def live_briefings(session: Session, *, public_only: bool) -> list[Briefing]:
+    """The briefings taking questions from the room now (`is_live`), soonest first; with
+    `public_only`, only those journalists may see (announced)."""
+    now = utcnow()
+    query = select(Briefing).where(
+        col(Briefing.status).in_(SCHEDULED),
+        col(Briefing.starts_at) <= now + LIVE_BEFORE,
+        col(Briefing.ends_at) >= now - LIVE_AFTER,
+    )
+    if public_only:
+        query = query.where(col(Briefing.announced_at).is_not(None))
+    rows = session.exec(query.order_by(col(Briefing.starts_at), col(Briefing.id))).all()
+    return [b for b in rows if is_live(b, now)]
 
 
 def current(session: Session, briefing_id: int) -> Question | None:

@@ -36,33 +36,50 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 
 
-@router.post("/office/questions/{question_id:int}/answer")
-async def office_answer(
-    request: Request, question_id: int, identity: OfficeOnly, session: SessionDep
-) -> Response:
-    form = common.answer_form_posted(await request.form())
+async def _save_answer_form(
+    request: Request, session: Session, identity: Identity, question_id: int
+) -> tuple[dict[str, Any], dict[str, Msg] | None, int, bool]:
+    """The answer's form, text and chosen files together: (what was typed, errors beside the
+    fields, status, sent for approval). A refused file (413/415) keeps nothing and gives the
+    typed text back; the department's "send" button sends it for approval, "save" keeps it."""
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
+    form = common.answer_form_posted(data)
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    submit = identity.actor.is_office or data.get("intent") == "send"
     try:
-        service.save_answer(
+        service.save_answer_with_files(
             session,
             actor=identity.actor,
             question_id=question_id,
             data=common.answer_input(form),
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
             expected_revision=parse_int(form["revision"]),
+            submit=submit,
         )
     except ValidationFailed as exc:
-        return office.office_page(
-            request,
-            session,
-            identity,
-            question_id,
-            failed="answer",
-            form=form,
-            errors=exc.errors,
-            status_code=422,
-        )
+        return form, exc.errors, 422, submit
+    except (FileTooLarge, UnsupportedFile) as exc:
+        return form, {"files": exc.detail or Msg(exc.title)}, exc.status, submit
     except (Conflict, Forbidden) as exc:
         if isinstance(exc, Conflict):  # a deliberate second save may now go through
             form["revision"] = common.current_revision(session, question_id)
+        return form, {"form": exc.detail or Msg(exc.title)}, exc.status, submit
+    finally:
+        for f in uploads:
+            await f.close()
+    return form, None, 303, submit
+
+
+@router.post("/office/questions/{question_id:int}/answer")
+async def office_answer(
+    request: Request, question_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    form, errors, status, _sent = await _save_answer_form(request, session, identity, question_id)
+    if errors is not None:
         return office.office_page(
             request,
             session,
@@ -70,8 +87,8 @@ async def office_answer(
             question_id,
             failed="answer",
             form=form,
-            errors={"form": exc.detail or Msg(exc.title)},
-            status_code=exc.status,
+            errors=errors,
+            status_code=status,
         )
     flash(request, Msg("The draft has been saved. Another person approves it before it is sent."))
     return redirect(request, f"/office/questions/{question_id}#answer")
@@ -159,41 +176,23 @@ def dept_question(
 async def dept_answer(
     request: Request, question_id: int, identity: DepartmentOnly, session: SessionDep
 ) -> Response:
-    form = common.answer_form_posted(await request.form())
-    try:
-        service.save_answer(
-            session,
-            actor=identity.actor,
-            question_id=question_id,
-            data=common.answer_input(form),
-            expected_revision=parse_int(form["revision"]),
-        )
-    except ValidationFailed as exc:
+    form, errors, status, sent = await _save_answer_form(request, session, identity, question_id)
+    if errors is not None:
         return _dept_page(
-            request,
-            session,
-            identity,
-            question_id,
-            form=form,
-            errors=exc.errors,
-            status_code=422,
+            request, session, identity, question_id, form=form, errors=errors, status_code=status
         )
-    except (Conflict, Forbidden) as exc:
-        if isinstance(exc, Conflict):  # a deliberate second save may now go through
-            form["revision"] = common.current_revision(session, question_id)
-        return _dept_page(
+    if sent:
+        flash(
             request,
-            session,
-            identity,
-            question_id,
-            form=form,
-            errors={"form": exc.detail or Msg(exc.title)},
-            status_code=exc.status,
+            Msg(
+                "The answer has been sent: the press office approves it before the journalist sees it."
+            ),
         )
-    flash(
-        request,
-        Msg("The draft has been saved. The press office approves it before it is sent."),
-    )
+    else:
+        flash(
+            request,
+            Msg("The draft has been saved. Only your organisation sees it until you send it."),
+        )
     return redirect(request, f"/dept/questions/{question_id}#answer")
 
 

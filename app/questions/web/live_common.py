@@ -1,5 +1,6 @@
-"""What the live briefing's screens share: their addresses, cheap polling (a version in the polled
-element, 204 when nothing changed, ETag and 304) and the names shown with questions.
+"""What the live briefing's screens share: their addresses (and the QR code of one), cheap
+polling (a version in the polled element, 204 when nothing changed, ETag and 304) and the names
+shown with questions.
 """
 
 from __future__ import annotations
@@ -7,8 +8,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+import segno
 from fastapi import Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.access import Identity
@@ -25,6 +28,29 @@ def office_url(briefing_id: int) -> str:
 
 def journalist_url(briefing_id: int) -> str:
     return f"/briefings/{briefing_id}/live"
+
+
+def qr_svg(address: str) -> Markup:
+    """A QR code of `address` as inline SVG (dark on white, its quiet zone included), made on
+    the server; CSS gives it its size. Error correction M: still read from a dim projector."""
+    code = segno.make(address, error="m", micro=False)
+    # Only path data and the constants below: the address itself is not written into the SVG.
+    return Markup(  # noqa: S704
+        code.svg_inline(
+            scale=1,
+            border=4,
+            dark="#000",
+            light="#fff",
+            omitsize=True,
+            svgclass="display-qr-code",
+            lineclass=None,
+        )
+    )
+
+
+def short_address(address: str) -> str:
+    """The address as people type it: without `https://`."""
+    return address.split("://", 1)[-1]
 
 
 # --- Cheap polling ----------------------------------------------------------------------------------

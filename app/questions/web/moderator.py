@@ -76,6 +76,7 @@ def _office_version(session: Session, briefing: Briefing) -> str:
     assert briefing.id is not None
     return live_common.digest(
         service.live_fingerprint(session, briefing.id),
+        service.votes_fingerprint(session, briefing.id),
         service.is_live(briefing),
         briefing.status,
         briefing.sequence,
@@ -124,6 +125,8 @@ def _office_context(
         "ordered": ORDERED,
         "live_labels": LIVE_LABELS,
         "status_labels": STATUS_LABELS,
+        # Journalists' up-votes, shown beside each question: they never reorder the queue.
+        "votes": service.vote_counts(session, (q.id for q in queue)),
         "users": live_common.users(session, (q.journalist_id for q in queue)),
         "names": live_common.org_names(session, (q.agency_id for q in queue)),
         "errors": errors or {},

@@ -29,6 +29,7 @@ from app.audit.models import AuditEvent
 from app.audit.service import Actor
 from app.errors import STALE, Conflict, Forbidden, ValidationFailed
 from app.i18n import Msg
+from app.notifications import work as notices
 from app.statements.models import (
     ISSUED,
     Edition,
@@ -109,6 +110,7 @@ def submit(
     ed.submitted_at = utcnow()
     session.add(ed)
     audit.record(session, actor, "statement.submitted", ed, f"#{statement_id} edition {ed.number}")
+    notices.statement_submitted(session, ed, authors(session, ed))
     return ed
 
 
@@ -123,6 +125,7 @@ def return_to_draft(
     ed.approved_by, ed.approved_at = None, None
     session.add(ed)
     audit.record(session, actor, "statement.returned", ed, f"#{statement_id} edition {ed.number}")
+    notices.statement_returned(session, ed, actor.user_id)
     return ed
 
 

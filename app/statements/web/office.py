@@ -35,6 +35,7 @@ from app.statements.states import StatementStep, Step
 from app.storage import ACCEPT_ATTR
 from app.templating import redirect, render
 from app.timeutil import format_datetime, utcnow
+from app.uow import dry_run
 
 router = APIRouter(include_in_schema=False)
 
@@ -182,7 +183,39 @@ def failure(
     )
 
 
+# Steps the public notices or that cannot be undone: asked again on a page that says what follows.
+CONFIRMED = frozenset({Step.PUBLISH, Step.SCHEDULE, StatementStep.DISCARD, StatementStep.WITHDRAW})
+
+
 # --- The steps (after the fixed paths of `drafting` and `edition`: "edit" is not a step) ----------
+
+
+def confirm_page(
+    request: Request,
+    session: Session,
+    identity: Identity,
+    statement_id: int,
+    step: states.AnyStep,
+    posted: Any,
+) -> Response:
+    """Are you sure? What the step does, who is told and, for a publication, the public page as
+    it will look in each language; the button sends the same form again, confirmed."""
+    st = service.get(session, statement_id, actor=identity.actor)
+    current = service.current_edition(session, statement_id)
+    carried = service.translations(session, current.id) if current.id else {}
+    fields = {k: str(posted.get(k, "")) for k in ("revision", "day", "time", "reason")}
+    day, at = parse_date(fields["day"]), parse_time(fields["time"])
+    ctx = labels() | {
+        "st": st,
+        "current": current,
+        "step": step.value,
+        "fields": fields,
+        "when": briefings.local_datetime(day, at) if day and at else None,
+        "carried": carried,
+        "spokesperson": service.spokesperson_of(session, st.spokesperson_id),
+        "first": current.number == 1,
+    }
+    return render(request, "statements/office_confirm.html", ctx)
 
 
 @router.post("/office/statements/{statement_id:int}/{action}")
@@ -209,6 +242,15 @@ async def office_step(
         numbers_file=request.app.state.settings.statement_numbers_file,
     )
     try:
+        if step in CONFIRMED and value("confirm") != "1":
+            # Checked as it would be taken (nothing kept), then the page that says what follows.
+            dry_run(
+                session,
+                lambda: service.take_step(
+                    session, actor=identity.actor, id=statement_id, step=step, data=data
+                ),
+            )
+            return confirm_page(request, session, identity, statement_id, step, posted)
         ed = service.take_step(session, actor=identity.actor, id=statement_id, step=step, data=data)
     except (ValidationFailed, Conflict, Forbidden) as exc:
         return failure(request, session, identity, statement_id, exc, action, form)

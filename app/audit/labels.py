@@ -1,0 +1,138 @@
+"""The words of the audit log: what each recorded action and object is called, so that the page
+says "Thông tin phát ngôn · Công bố" rather than `statement.published`. An action is
+`<object>.<verb>`; both parts have a label here (`tests/audit/test_labels.py` checks that every
+action the code records has one). The code stays visible as a tooltip, for searching."""
+
+from __future__ import annotations
+
+from app.i18n import N_, gettext
+
+OBJECTS = {
+    "agenda_item": N_("Agenda item"),
+    "annual_report": N_("Yearly report"),
+    "answer": N_("Answer"),
+    "app_user": N_("Account"),
+    "user": N_("Account"),
+    "attachment": N_("Attached file"),
+    "briefing": N_("Briefing"),
+    "briefing_kind": N_("Kind of briefing"),
+    "briefing_series": N_("Series of briefings"),
+    "calendar_day": N_("Working calendar day"),
+    "demo": N_("Demo data"),
+    "content_call": N_("Call for content"),
+    "giao_ban": N_("Giao ban"),
+    "inbox": N_("Reminder"),
+    "journalist": N_("Journalist"),
+    "notifications": N_("Notices"),
+    "organisation": N_("Organisation"),
+    "question": N_("Question"),
+    "session": N_("Sign-in"),
+    "user_session": N_("Sign-in"),
+    "spokesperson": N_("Spokesperson"),
+    "statement": N_("Statement"),
+    "statement_edition": N_("Statement edition"),
+    "statement_file": N_("Statement file"),
+    "statement_language": N_("Translation language"),
+    "submission": N_("Department content"),
+    "subscription": N_("Subscription"),
+    "sudden_matter": N_("Sudden matter"),
+}
+
+VERBS = {
+    "accept": N_("accepted"),
+    "accepted": N_("accepted"),
+    "added": N_("added"),
+    "allowed": N_("allowed into the queue"),
+    "announce": N_("announced"),
+    "approved": N_("approved"),
+    "approver_granted": N_("right to approve given"),
+    "approver_revoked": N_("right to approve taken back"),
+    "asked": N_("asked"),
+    "assigned": N_("assigned"),
+    "cancel": N_("cancelled"),
+    "closed": N_("closed"),
+    "compliance": N_("compliance marked"),
+    "confirmed": N_("confirmed"),
+    "correction": N_("correction recorded"),
+    "created": N_("created"),
+    "declined": N_("declined"),
+    "deleted": N_("deleted"),
+    "disabled": N_("disabled"),
+    "discarded": N_("discarded"),
+    "dismissed": N_("dismissed"),
+    "document": N_("document attached"),
+    "edited": N_("edited"),
+    "enabled": N_("enabled"),
+    "ended": N_("ended"),
+    "exclude": N_("taken out of the agenda"),
+    "extended": N_("extended"),
+    "file_added": N_("file added"),
+    "history": N_("history made"),
+    "file_removed": N_("file removed"),
+    "hold": N_("held"),
+    "include": N_("put on the agenda"),
+    "language_added": N_("language added"),
+    "language_disabled": N_("language turned off"),
+    "language_enabled": N_("language turned on"),
+    "linked": N_("linked"),
+    "login": N_("signed in"),
+    "login_failed": N_("failed sign-in"),
+    "logout": N_("signed out"),
+    "media_set": N_("press details set"),
+    "merged": N_("merged"),
+    "moved": N_("moved"),
+    "new_edition": N_("new edition started"),
+    "new_version": N_("new version"),
+    "next_question": N_("next question called"),
+    "opened": N_("opened"),
+    "password_changed": N_("password changed"),
+    "password_reset": N_("password reset"),
+    "postpone": N_("postponed"),
+    "preferences": N_("preferences saved"),
+    "publish_record": N_("record published"),
+    "published": N_("published"),
+    "recorded": N_("recorded"),
+    "registered": N_("registered"),
+    "registration_duplicate": N_("registration refused as a duplicate"),
+    "rejected": N_("rejected"),
+    "reminded": N_("reminder sent"),
+    "removed": N_("removed"),
+    "renamed": N_("renamed"),
+    "reopen": N_("reopened"),
+    "reopened": N_("reopened"),
+    "retired": N_("retired"),
+    "return": N_("returned for changes"),
+    "returned": N_("returned to draft"),
+    "save": N_("saved"),
+    "saved": N_("saved"),
+    "scheduled": N_("scheduled"),
+    "sent": N_("sent"),
+    "split": N_("split"),
+    "started": N_("started"),
+    "submit": N_("submitted"),
+    "submitted": N_("submitted"),
+    "transferred": N_("transferred"),
+    "translated": N_("translated"),
+    "translation_removed": N_("translation removed"),
+    "unlinked": N_("unlinked"),
+    "unscheduled": N_("taken back from schedule"),
+    "unvoted": N_("vote taken back"),
+    "updated": N_("updated"),
+    "uploaded": N_("uploaded"),
+    "verified": N_("verified"),
+    "voted": N_("voted for"),
+    "withdraw": N_("withdrawn"),
+    "withdrawn": N_("withdrawn"),
+}
+
+
+def object_label(name: str, locale: str) -> str:
+    return gettext(locale, OBJECTS[name]) if name in OBJECTS else name
+
+
+def action_label(action: str, locale: str) -> str:
+    """The action as words ("Statement · published"), in the reader's language; the code if unknown."""
+    subject, _, verb = action.partition(".")
+    if subject not in OBJECTS or verb not in VERBS:
+        return action
+    return f"{gettext(locale, OBJECTS[subject])} · {gettext(locale, VERBS[verb])}"
