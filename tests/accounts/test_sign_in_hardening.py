@@ -130,4 +130,6 @@ def test_failed_sign_ins_are_in_the_audit_log_with_the_address_tried_never_the_p
     admin = new_web()
     signed_in(admin, db, Role.ADMIN)
     page = html(admin.get("/admin/audit", params={"person": "nobody@example.vn"}).text)
-    assert "session.login_failed" in page.text()
+    assert "Đăng nhập · đăng nhập không thành công" in page.text()
+    codes = page.attrs(".audit-action", "data-code")
+    assert codes and set(codes) == {"session.login_failed"}

@@ -63,8 +63,8 @@ def test_a_question_waits_for_the_office_then_for_the_spokesperson_with_a_notice
     dept.goto("/inbox")
     dept.locator('[data-inbox="questions_assigned"]').get_by_role("link", name=QUESTION).click()
     dept.locator("#f-answer-text").fill(ANSWER)
-    dept.get_by_role("button", name="Lưu dự thảo").click()
-    expect(dept.locator(".flash")).to_contain_text("Đã lưu dự thảo")
+    dept.get_by_role("button", name="Gửi câu trả lời để duyệt").click()
+    expect(dept.locator(".flash")).to_contain_text("Đã gửi câu trả lời")
 
     # The spokesperson: counted in the header, listed as awaiting approval, told under the bell.
     spokesperson = new_context(

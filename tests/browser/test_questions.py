@@ -66,8 +66,8 @@ def test_written_question_routed_answered_approved_and_published(
     dept.locator(f'a[href="/dept/questions/{question_id}"]').click()
     dept.locator("#f-answer-text").fill(ANSWER)
     dept.locator("#f-answer-public").check()
-    dept.get_by_role("button", name="Lưu dự thảo").click()
-    expect(dept.locator(".flash")).to_contain_text("Đã lưu dự thảo")
+    dept.get_by_role("button", name="Gửi câu trả lời để duyệt").click()
+    expect(dept.locator(".flash")).to_contain_text("Đã gửi câu trả lời")
 
     # Another person (the spokesperson) approves it.
     spokesperson = new_context(base_url=live_server.url).new_page()
