@@ -7,10 +7,13 @@ Elements are found by their ids, classes and data attributes (the texts are tran
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.accounts.models import Role
@@ -225,6 +228,9 @@ def test_the_room_display_shows_a_qr_code_of_the_phone_page_and_the_next_questio
     expect(qr.locator("path")).to_have_count(2)  # the white quiet zone and the dark modules
     address = f"{live_server.settings.public_base_url}/briefings/{briefing_id}/live"
     expect(page.locator(".display-address")).to_have_text(address.split("://", 1)[1])
+    # What a phone's camera reads: the code as the screen shows it, decoded by a real decoder.
+    shot = Image.open(io.BytesIO(qr.screenshot()))
+    assert [b.text for b in zxingcpp.read_barcodes(shot)] == [address]
     expect(page.locator(".display-question")).to_contain_text("Câu hỏi số 0")
     expect(page.locator(".display-next-text")).to_contain_text("Câu hỏi số 1")
     assert problems == []
