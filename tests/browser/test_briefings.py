@@ -112,3 +112,33 @@ def test_department_and_journalist_cannot_open_the_office_calendar(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Bạn không có quyền truy cập trang này"
     )
+
+
+@pytest.mark.clock("2026-12-04T09:00+07:00")
+def test_a_series_that_clashes_is_shown_clashing_before_it_is_saved(
+    page: Page, live_server: LiveServer
+) -> None:
+    with live_server.session() as db:
+        service.seed_kinds(db, actor=Actor.system("test"))
+        office_email = make_user(db, Role.PRESS_OFFICE).email
+
+    sign_in(page, office_email)
+    page.goto("/office/briefing-series/new")
+    page.get_by_role("button", name="Tạo lịch định kỳ").click()  # the kind's monthly series
+    expect(page.locator(".flash")).to_contain_text("Đã tạo lịch định kỳ với 13 buổi họp báo")
+
+    # The same series again: the preview lists the 13 clashes while the form is being filled.
+    page.goto("/office/briefing-series/new")
+    clashes = page.locator("#f-clashes")
+    expect(clashes).to_contain_text("13 chỗ trùng lịch")
+    expect(clashes.locator("li")).to_have_count(13)
+    expect(clashes.locator("li").first).to_contain_text("trùng giờ với một buổi họp báo cùng loại")
+    # Saving asks first; the series is created only on "save anyway".
+    page.get_by_role("button", name="Tạo lịch định kỳ").click()
+    expect(page.locator(".error-summary")).to_contain_text("trùng lịch")
+    with live_server.session() as db:
+        assert len(db.exec(select(Briefing)).all()) == 13
+    page.get_by_role("button", name="Vẫn lưu chuỗi dù trùng lịch").click()
+    expect(page.locator(".flash")).to_contain_text("Đã tạo lịch định kỳ với 13 buổi họp báo")
+    with live_server.session() as db:
+        assert len(db.exec(select(Briefing)).all()) == 26

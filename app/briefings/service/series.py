@@ -5,14 +5,14 @@ running series generated (the daily job)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlalchemy import delete, or_
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.briefings import recurrence
+from app.briefings import clashes, recurrence
 from app.briefings.models import (
     AgendaItem,
     Briefing,
@@ -47,7 +47,7 @@ from app.errors import Conflict, ValidationFailed
 from app.forms import check_text
 from app.holidays.service import WorkCalendar, work_calendar
 from app.i18n import Msg
-from app.timeutil import local_today, utcnow
+from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 from app.uow import use_case
 
 SERIES_CHANGED = "Lịch định kỳ đã thay đổi / The recurring schedule changed"
@@ -71,6 +71,7 @@ class SeriesInput:
     invitee_ids: list[int] = field(default_factory=list)
     content_days_before: int | None = 3
     notes: str = ""
+    accept_clashes: str = ""  # the token of the clashes the person saw and accepted
 
 
 def _horizon_end(start: date, months: int) -> date:
@@ -182,6 +183,89 @@ def preview(
     if data.dtstart is None:
         return []
     return _dates(session, rule, data, data.start_time or time(0), horizon_months)[:count]
+
+
+# --- Clashes with the calendar -------------------------------------------------------------------
+
+
+def _freq(rule: str) -> tuple[str, int]:
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    interval = parts.get("INTERVAL", "1")
+    return parts.get("FREQ", ""), int(interval) if interval.isdigit() else 1
+
+
+def _clashes(
+    session: Session,
+    data: SeriesInput,
+    rule: str,
+    found: list[recurrence.Occurrence],
+    series_id: int | None,
+) -> list[clashes.Clash]:
+    """The occurrences' clashes with the briefings already planned (not the series' own, which
+    saving replaces) and within the series."""
+    if not found or data.start_time is None or data.duration_minutes is None:
+        return []
+    length = timedelta(minutes=data.duration_minutes)
+    slots = []
+    for o in found:
+        start = datetime.combine(o.day, data.start_time, LOCAL_TZ)
+        slots.append(clashes.Slot(start, start + length, data.kind_id, data.chair, data.venue))
+    first = datetime.combine(found[0].day, time(0), LOCAL_TZ)
+    last = datetime.combine(found[-1].day + timedelta(days=1), time(0), LOCAL_TZ)
+    query = select(Briefing).where(
+        col(Briefing.starts_at) >= first,
+        col(Briefing.starts_at) < last,
+        Briefing.status != BriefingStatus.CANCELLED,
+    )
+    if series_id is not None:
+        query = query.where(
+            or_(col(Briefing.series_id).is_(None), col(Briefing.series_id) != series_id)
+        )
+    calendar = [
+        clashes.Slot(
+            to_local(b.starts_at),
+            to_local(b.ends_at),
+            b.kind_id,
+            b.chair,
+            b.venue,
+            b.id,
+            b.title_vi,
+        )
+        for b in session.exec(query).all()
+    ]
+    freq, interval = _freq(rule)
+    return clashes.find(slots, calendar, freq, interval)
+
+
+def series_clashes(
+    session: Session, data: SeriesInput, horizon_months: int, *, series_id: int | None = None
+) -> list[clashes.Clash]:
+    """What saving this form would clash with (the form's preview); [] while it is not valid."""
+    try:
+        rule, found = _validate_series(session, data, horizon_months, check_past=False)
+    except ValidationFailed:
+        return []
+    return _clashes(session, data, rule, found, series_id)
+
+
+def _check_clashes(
+    session: Session,
+    data: SeriesInput,
+    rule: str,
+    found: list[recurrence.Occurrence],
+    series_id: int | None,
+) -> None:
+    """Saving with clashes needs them accepted, as they were shown (the token of that list)."""
+    found_clashes = _clashes(session, data, rule, found, series_id)
+    if found_clashes and data.accept_clashes != clashes.token(found_clashes):
+        raise ValidationFailed(
+            {
+                "clashes": Msg(
+                    "%(n)s of the briefings this series would make clash with the calendar: see the list, then change the series or save it anyway.",
+                    {"n": len({c.day for c in found_clashes})},
+                )
+            }
+        )
 
 
 # --- Generating the occurrences ----------------------------------------------------------------
@@ -359,7 +443,8 @@ def create_series(
     session: Session, *, actor: Actor, data: SeriesInput, horizon_months: int
 ) -> tuple[BriefingSeries, Regenerated]:
     """A recurring briefing; its occurrences are generated up to the horizon."""
-    rule, _found = _validate_series(session, data, horizon_months, check_past=True)
+    rule, found = _validate_series(session, data, horizon_months, check_past=True)
+    _check_clashes(session, data, rule, found, None)
     series = _new_series(local_today())
     _fill_series(series, data, rule)
     session.add(series)
@@ -390,7 +475,8 @@ def update_series(
     """Edit the whole series: its future occurrences follow, except those edited by hand."""
     series = get_series(session, series_id)
     check_version(series.sequence, expected_sequence)
-    rule, _found = _validate_series(session, data, horizon_months, check_past=False)
+    rule, found = _validate_series(session, data, horizon_months, check_past=False)
+    _check_clashes(session, data, rule, found, series_id)
     _fill_series(series, data, rule)
     session.add(series)
     _set_series_invitees(session, series_id, data.invitee_ids)
@@ -435,7 +521,8 @@ def edit_following(
             horizon_months=horizon_months,
         )
     data.dtstart = split
-    rule, _found = _validate_series(session, data, horizon_months, check_past=False)
+    rule, found = _validate_series(session, data, horizon_months, check_past=False)
+    _check_clashes(session, data, rule, found, old.id)
     new = _new_series(split)
     _fill_series(new, data, rule)
     session.add(new)

@@ -7,11 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.briefings.models import Briefing, BriefingChange, BriefingKind, ChangeKind
+from app.briefings.models import (
+    Briefing,
+    BriefingChange,
+    BriefingKind,
+    BriefingStatus,
+    ChangeKind,
+)
 from app.briefings.service.catalog import get_kind
 from app.briefings.service.common import (
     ALL_KINDS,
@@ -334,3 +340,27 @@ def transition(
     """`take_step` with the step inside its input (the demo data and the notification tests)."""
     data = replace(data, expected_sequence=expected_sequence)
     return take_step(session, actor=actor, id=briefing_id, step=data.step, data=data)
+
+
+ANNOUNCE_AT_ONCE = 26  # at most this many in one "announce the next N" (half a year of weeks)
+
+
+@use_case
+def announce_next(session: Session, *, actor: Actor, series_id: int, count: int) -> list[Briefing]:
+    """Announce the next `count` planned briefings of a series, in one transaction (all or
+    none), each exactly as announcing it alone would (its public change, audit and notices)."""
+    if not 1 <= count <= ANNOUNCE_AT_ONCE:
+        raise ValidationFailed(
+            {"count": Msg("Announce from 1 to %(n)s briefings at once.", {"n": ANNOUNCE_AT_ONCE})}
+        )
+    now = utcnow()
+    waiting = session.exec(
+        select(Briefing)
+        .where(Briefing.series_id == series_id, Briefing.status == BriefingStatus.PLANNED)
+        .where(col(Briefing.starts_at) > now)
+        .order_by(col(Briefing.starts_at))
+        .limit(count)
+    ).all()
+    if not waiting:
+        raise Conflict(Msg("No planned briefing of this series is waiting to be announced."))
+    return [take_step(session, actor=actor, id=b.id or 0, step=Step.ANNOUNCE) for b in waiting]

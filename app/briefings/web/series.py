@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access import OfficeOnly
-from app.briefings import recurrence, service
+from app.briefings import clashes, recurrence, service
 from app.briefings.models import Briefing, BriefingSeries, HolidayPolicy
 from app.briefings.web.common import choices, horizon
 from app.db import SessionDep
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_ids, parse_int, parse_time
 from app.i18n import Msg
@@ -46,6 +46,7 @@ SERIES_FIELDS = (
     "content_days_before",
     "notes",
     "sequence",
+    "accept_clashes",
 )
 
 
@@ -109,6 +110,7 @@ def _series_input(form: dict[str, Any]) -> service.SeriesInput:
         invitee_ids=form["invitee_ids"],
         content_days_before=parse_int(form["content_days_before"]),
         notes=form["notes"],
+        accept_clashes=form.get("accept_clashes", "")[:64],
     )
 
 
@@ -129,7 +131,7 @@ def series_page(
         "following": following,
         "errors": errors or {},
         "ordinals": list(recurrence.ORDINALS),
-        "preview": _preview(request, session, form),
+        "preview": _preview(request, session, form, _own_series(series, following)),
         "occurrences": service.series_briefings(session, series.id or 0) if series else [],
     }
     return render(
@@ -137,22 +139,37 @@ def series_page(
     )
 
 
-def _preview(request: Request, session: Session, form: dict[str, Any]) -> dict[str, Any]:
-    """The next dates the form's rule gives, or why it gives none (shown beside the rule)."""
+def _own_series(series: BriefingSeries | None, following: Briefing | None) -> int | None:
+    """The series whose briefings saving replaces (they never clash with the form)."""
+    if following is not None:
+        return following.series_id
+    return series.id if series is not None else None
+
+
+def _preview(
+    request: Request, session: Session, form: dict[str, Any], own_series: int | None = None
+) -> dict[str, Any]:
+    """The next dates the form's rule gives, or why it gives none (shown beside the rule), and
+    every clash of the occurrences with the calendar, with the token that accepts them."""
     if not form.get("dtstart"):
-        return {"dates": [], "error": None}
+        return {"dates": [], "error": None, "clashes": [], "clash_token": ""}
+    data = _series_input(form)
     try:
-        found = service.preview(session, _series_input(form), horizon(request))
+        found = service.preview(session, data, horizon(request))
     except ValidationFailed as exc:
-        return {"dates": [], "error": exc.errors.get("rule")}
+        return {"dates": [], "error": exc.errors.get("rule"), "clashes": [], "clash_token": ""}
     at = parse_time(form["start_time"]) or time(0)
+    found_clashes = service.series_clashes(session, data, horizon(request), series_id=own_series)
     return {
         "dates": found,
         "error": None,
         "at": at,
         "description": recurrence.describe(
-            recurrence.build_rule(_series_input(form).rule), at, request_locale(request)
+            recurrence.build_rule(data.rule), at, request_locale(request)
         ),
+        "clashes": found_clashes,
+        "clash_token": clashes.token(found_clashes),
+        "clash_reasons": clashes.REASONS,
     }
 
 
@@ -227,7 +244,11 @@ async def series_preview(request: Request, identity: OfficeOnly, session: Sessio
         following = service.get(session, following_id) if following_id else None
         series = service.get_series(session, series_id) if series_id else None
         return series_page(request, session, form, series=series, following=following)
-    ctx = {"preview": _preview(request, session, form), "errors": {}}
+    series_id = parse_int(request.query_params.get("series_ref"))
+    following_id = parse_int(request.query_params.get("following_ref"))
+    following = service.get(session, following_id) if following_id else None
+    own = following.series_id if following is not None else series_id
+    ctx = {"preview": _preview(request, session, form, own), "errors": {}}
     return render(
         request,
         "briefings/series_form.html",
@@ -336,6 +357,38 @@ async def edit_following_submit(
         )
     flash(request, Msg("This briefing and the following ones have been changed."))
     return redirect(request, f"/office/briefing-series/{series.id}")
+
+
+@router.post("/office/briefing-series/{series_id:int}/announce")
+def announce_series(
+    request: Request,
+    series_id: int,
+    identity: OfficeOnly,
+    session: SessionDep,
+    count: str = Form(""),
+) -> Response:
+    """Announce the next N planned briefings of the series at once."""
+    service.get_series(session, series_id)
+    try:
+        done = service.announce_next(
+            session, actor=identity.actor, series_id=series_id, count=parse_int(count) or 0
+        )
+    except (ValidationFailed, Conflict) as exc:
+        message = (
+            next(iter(exc.errors.values()))
+            if isinstance(exc, ValidationFailed)
+            else exc.detail or Msg(Conflict.title)
+        )
+        flash(request, message, "warning")
+        return redirect(request, f"/office/briefing-series/{series_id}#announce")
+    flash(
+        request,
+        Msg(
+            "%(n)s briefings announced: the public and calendar subscribers see them now.",
+            {"n": len(done)},
+        ),
+    )
+    return redirect(request, f"/office/briefing-series/{series_id}#announce")
 
 
 @router.post("/office/briefing-series/extend")
