@@ -18,6 +18,7 @@ from app.accounts.models import Role, UserStatus
 from app.annual.demo import seed_report
 from app.audit import service as audit
 from app.audit.service import Actor
+from app.briefings import clashes
 from app.briefings import service as briefings
 from app.briefings.models import Briefing, BriefingStatus
 from app.briefings.recurrence import RuleForm
@@ -203,6 +204,11 @@ def seed_briefings(session: Session, settings: Settings, actor: Actor) -> int:
             invitee_ids=_org_ids(session, *invited),
             content_days_before=kind.content_days_before,
             notes="Phóng viên đăng ký dự họp và gửi câu hỏi trước qua Press Desk.",
+        )
+        # The demo's series meet on some days (the weekly briefing and the monthly conference
+        # with the same chair): accepted as the office would, so the clash list shows them.
+        data.accept_clashes = clashes.token(
+            briefings.series_clashes(session, data, settings.briefing_horizon_months)
         )
         series, result = briefings.create_series(
             session, actor=actor, data=data, horizon_months=settings.briefing_horizon_months

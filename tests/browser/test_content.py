@@ -17,7 +17,14 @@ from app.accounts.models import Role
 from app.briefings.models import BriefingInvitee
 from tests.browser.conftest import LiveServer
 from tests.browser.test_roles import sign_in
-from tests.factories import make_briefing, make_org, make_user, pdf_bytes
+from tests.factories import (
+    make_briefing,
+    make_call,
+    make_org,
+    make_submission,
+    make_user,
+    pdf_bytes,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -61,18 +68,14 @@ def test_department_content_from_call_to_briefing_pack(
     dept.get_by_role("button", name="Soạn nội dung của đơn vị").click()
     expect(dept).to_have_url(re.compile(r"/submissions/\d+/edit$"))
     submission_url = dept.url.removesuffix("/edit")
+    # A file picked first, then the text: one press of "send" carries both (the progress line
+    # names the file while it goes).
+    dept.locator("#f-files").set_input_files(str(report))
     dept.get_by_label("Tiêu đề").fill("Kết quả tiêm chủng mở rộng")
     dept.get_by_label("Đề cương thông tin").fill("- Tỷ lệ tiêm chủng đầy đủ đạt 97,8%")
     dept.get_by_label("Câu hỏi 1").fill("Có đủ vắc xin đến cuối năm không?")
     dept.get_by_label("Đề xuất trả lời").first.fill("Đã tiếp nhận đủ vắc xin theo kế hoạch.")
     dept.get_by_label("Người liên hệ").fill("Phòng Nghiệp vụ Y")
-    dept.get_by_role("button", name="Lưu nháp").click()
-    expect(dept.locator(".flash")).to_contain_text("Đã lưu bản nháp")
-    dept.locator("#f-files").set_input_files(str(report))
-    dept.get_by_role("button", name="Tải lên").click()
-    # HTMX swaps the file list in place; the text typed above stays as it was.
-    expect(dept.locator("#files")).to_contain_text("Báo cáo tiêm chủng.pdf")
-    expect(dept.get_by_label("Tiêu đề")).to_have_value("Kết quả tiêm chủng mở rộng")
     dept.get_by_role("button", name="Gửi bộ phận báo chí").click()
     expect(dept.locator(".flash")).to_contain_text("Đã gửi nội dung đến bộ phận báo chí")
 
@@ -121,3 +124,29 @@ def test_department_content_from_call_to_briefing_pack(
     assert "Kết quả tiêm chủng mở rộng" in text
     assert "Sốt xuất huyết: 214 ca, giảm 31%" in text
     assert "Có đủ vắc xin đến cuối năm không?" in text
+
+
+def test_without_javascript_a_refused_file_keeps_the_typed_text(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext], tmp_path: Path
+) -> None:
+    with live_server.session() as db:
+        health = make_org(db, name_vi="Sở Y tế")
+        briefing = make_briefing(db, days_ahead=14, announced=True, title_vi="Họp báo tháng 12")
+        db.add(BriefingInvitee(briefing_id=briefing.id, organisation_id=health.id))
+        db.commit()
+        call = make_call(db, briefing=briefing, orgs=[health])
+        sub = make_submission(db, call, health, title="")
+        focal_email, sub_id = make_user(db, Role.DEPARTMENT, org=health).email, sub.id
+    disguised = tmp_path / "baocao.pdf"
+    disguised.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)  # a Windows program named .pdf
+
+    dept = new_context(base_url=live_server.url, java_script_enabled=False).new_page()
+    sign_in(dept, focal_email)
+    dept.goto(f"/submissions/{sub_id}/edit")
+    dept.get_by_label("Tiêu đề").fill("Tiến độ tiêm chủng quý IV")
+    dept.get_by_label("Đề cương thông tin").fill("- Đạt 98% kế hoạch")
+    dept.locator("#f-files").set_input_files(str(disguised))
+    dept.get_by_role("button", name="Gửi bộ phận báo chí").click()
+    expect(dept.locator("#f-files-error")).to_contain_text("chọn lại tệp")
+    expect(dept.get_by_label("Tiêu đề")).to_have_value("Tiến độ tiêm chủng quý IV")
+    expect(dept.get_by_label("Đề cương thông tin")).to_have_value("- Đạt 98% kế hoạch")

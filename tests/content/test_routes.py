@@ -35,6 +35,7 @@ from app.content.models import (
     ContentCall,
     Submission,
     SubmissionStatus,
+    SubmissionVersion,
 )
 from app.holidays.service import work_calendar
 from app.main import create_app
@@ -1558,3 +1559,65 @@ def test_every_action_button_on_the_submission_page_does_what_it_says(
         db.commit()
     if status == S.INCLUDED:
         assert actions == []  # taken off the agenda from the agenda page, not here
+
+
+# --- One form: the text and the files chosen with it ---------------------------------------------
+
+
+def test_text_and_files_are_submitted_with_one_press_and_the_version_lists_the_file(
+    small: Small,
+) -> None:
+    form = {
+        "csrf_token": small.web.csrf(),
+        "revision": str(small.sub.revision),
+        "title": "Tiến độ dự án đường bao biển",
+        "talking_points": "- Đạt 70% khối lượng",
+        "contact_name": "Cán bộ đầu mối",
+        "intent": "submit",
+    }
+    r = small.web.client.post(
+        f"/submissions/{small.sub.id}/edit",
+        data=form,
+        files=[("files", ("Báo cáo tiến độ.pdf", pdf_bytes("tiến độ")[:4000], "application/pdf"))],
+    )
+    assert r.status_code == 303, r.text
+    small.db.expire_all()
+    sub = small.db.get(Submission, small.sub.id)
+    assert sub is not None and sub.status == S.SUBMITTED
+    assert [a.filename for a in attachments_of(small.db, sub.id)] == ["Báo cáo tiến độ.pdf"]
+    (version,) = small.db.exec(
+        select(SubmissionVersion).where(SubmissionVersion.submission_id == sub.id)
+    ).all()
+    assert "Báo cáo tiến độ.pdf" in str(version.content)  # the version lists the file sent
+
+
+@pytest.mark.parametrize(
+    ("file", "status"),
+    [
+        (("lon.pdf", b"%PDF-1.4\n" + b"0" * 8000, "application/pdf"), 413),
+        (("baocao.pdf", b"MZ\x90\x00" + b"\x00" * 100, "application/pdf"), 415),
+    ],
+    ids=["too-large", "disguised"],
+)
+def test_a_refused_file_gives_the_typed_text_back_and_keeps_nothing(
+    small: Small, file: tuple[str, bytes, str], status: int
+) -> None:
+    typed = "Nội dung dài đã gõ, không được mất"
+    form = {
+        "csrf_token": small.web.csrf(),
+        "revision": str(small.sub.revision),
+        "title": typed,
+        "talking_points": "- Điểm mới",
+        "contact_name": "Cán bộ đầu mối",
+        "intent": "save",
+    }
+    r = small.web.client.post(
+        f"/submissions/{small.sub.id}/edit", data=form, files=[("files", file)]
+    )
+    assert r.status_code == status
+    assert f'value="{typed}"' in r.text
+    assert "choose the files again" in r.text or "chọn lại tệp" in r.text
+    assert attachments_of(small.db, small.sub.id) == []
+    assert stored_files(small.settings) == []
+    small.db.expire_all()
+    assert small.db.get(Submission, small.sub.id).title != typed  # type: ignore[union-attr]

@@ -808,3 +808,40 @@ def test_the_press_agencys_response_to_a_correction_request_is_recorded(
     assert st.compliance == Compliance.COMPLIED
     assert "Published by the press agency" in text_of(o.editor.get(base).text)
     assert audit_count(db, "statement.compliance") == 1
+
+
+# --- One form: the edition's text and the files chosen with it ------------------------------------
+
+
+def test_a_new_statement_is_saved_with_the_files_chosen_in_its_form(o: Office, db: Session) -> None:
+    data = new_form(o.w, title="Thông cáo kèm tài liệu") | {"csrf_token": o.editor.csrf()}
+    r = o.editor.client.post(
+        "/office/statements/new",
+        data=data,
+        files=[("files", ("Phụ lục.pdf", PDF, "application/pdf"))],
+    )
+    assert r.status_code == 303, r.text
+    (st,) = db.exec(select(Statement)).all()
+    files = service.edition_files(db, editions_of(db, st.id)[0].id or 0)
+    assert [f.filename for f in files] == ["Phụ lục.pdf"]
+
+
+def test_a_refused_file_gives_the_typed_edition_back_and_keeps_nothing(
+    o: Office, db: Session, app: Any
+) -> None:
+    st = o.w.draft()
+    url = f"/office/statements/{st.id}/edit"
+    page = o.editor.get(url).text
+    form = new_form(o.w, title="Tiêu đề đã gõ lại", revision=hidden_in(page, url))
+    r = o.editor.client.post(
+        url,
+        data=form | {"csrf_token": o.editor.csrf()},
+        files=[("files", ("phuluc.pdf", b"MZ\x90\x00" + b"\x00" * 64, "application/pdf"))],
+    )
+    assert r.status_code == 415
+    assert value_of(r.text, "f-title") == "Tiêu đề đã gõ lại"
+    assert "choose the files again" in text_of(r.text)
+    assert editions_of(db, st.id)[0].title != "Tiêu đề đã gõ lại"
+    assert count(db, StatementFile) == 0
+    upload_dir = app.state.settings.upload_dir
+    assert not upload_dir.exists() or not any(upload_dir.iterdir())

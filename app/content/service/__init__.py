@@ -30,7 +30,12 @@ from app.content.service.calling import (
     update_call,
 )
 from app.content.service.completeness import BoardRow, board, board_counts
-from app.content.service.files import add_attachments, get_attachment, remove_attachment
+from app.content.service.files import (
+    add_attachments,
+    get_attachment,
+    remove_attachment,
+    save_with_files,
+)
 from app.content.service.reading import (
     CONTENT_FIELDS,
     IN_PACK,
@@ -94,6 +99,7 @@ __all__ = [
     "recipients",
     "remove_attachment",
     "save",
+    "save_with_files",
     "set_call_status",
     "snapshot",
     "start_submission",

@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from app.audit import service as audit
 from app.audit.service import Actor
-from app.content.models import Attachment
+from app.content.models import Attachment, Submission
 from app.content.service.scope import get_submission
-from app.content.service.submission import check_can_edit
+from app.content.service.submission import StepInput, check_can_edit, take_step
+from app.content.states import Step
 from app.errors import NotFound
-from app.storage import path_of, storing
+from app.storage import PendingFile, path_of, storing
 from app.timeutil import utcnow
 from app.uow import use_case
 
@@ -46,6 +47,30 @@ def get_attachment(
     return att, path
 
 
+def _attach(
+    session: Session, actor: Actor, sub: Submission, pending: list[PendingFile]
+) -> list[Attachment]:
+    rows = [
+        Attachment(
+            submission_id=sub.id or 0,
+            filename=p.filename,
+            stored_name=p.stored_name,
+            content_type=p.content_type,
+            size=p.size,
+            sha256=p.sha256,
+            uploaded_by=actor.user_id,
+        )
+        for p in pending
+    ]
+    # The submission row is left alone: files do not clash with text being edited in an open
+    # form (its revision stays valid), and a submitted version lists the files then.
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        audit.record(session, actor, "attachment.uploaded", row, f"{row.filename} ({row.size} B)")
+    return rows
+
+
 @use_case
 def add_attachments(
     session: Session,
@@ -66,27 +91,38 @@ def add_attachments(
     with storing(
         session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
     ) as pending:
-        rows = [
-            Attachment(
-                submission_id=sub.id or 0,
-                filename=p.filename,
-                stored_name=p.stored_name,
-                content_type=p.content_type,
-                size=p.size,
-                sha256=p.sha256,
-                uploaded_by=actor.user_id,
-            )
-            for p in pending
-        ]
-        # The submission row is left alone: files do not clash with text being edited in an
-        # open form (its revision stays valid), and a submitted version lists the files then.
-        session.add_all(rows)
-        session.flush()
-        for row in rows:
-            audit.record(
-                session, actor, "attachment.uploaded", row, f"{row.filename} ({row.size} B)"
-            )
+        rows = _attach(session, actor, sub, pending)
     return rows
+
+
+def save_with_files(
+    session: Session,
+    *,
+    actor: Actor,
+    submission_id: int,
+    step: Step,
+    data: StepInput,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> Submission:
+    """The department's form as one: the text saved or submitted with the files chosen in it,
+    together or not at all (a refused file keeps nothing, so the page gives the typed text
+    back). The files are attached first, so a submitted version lists them."""
+    if not any(name for name, _fp in files):
+        return take_step(session, actor=actor, id=submission_id, step=step, data=data)
+    sub = get_submission(session, submission_id, actor=actor)
+    check_can_edit(sub, actor)
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        _attach(session, actor, sub, pending)
+        # Inside the files' transaction: `storing` commits text and files together.
+        sub = take_step.__wrapped__(  # type: ignore[attr-defined]
+            session, actor=actor, id=submission_id, step=step, data=data
+        )
+    return sub
 
 
 @use_case

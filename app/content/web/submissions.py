@@ -155,8 +155,10 @@ def _edit_page(
     *,
     errors: dict[str, Msg] | None = None,
     status_code: int = 200,
+    upload_failed: bool = False,
 ) -> Response:
     ctx = _submission_context(session, sub, identity) | {
+        "upload_failed": upload_failed,
         "form": form,
         "qa_rows": [*form["qa"], *({"question": "", "answer": ""} for _ in range(BLANK_QA))],
         "errors": errors or {},
@@ -183,7 +185,9 @@ def edit_page(
 async def edit_submit(
     request: Request, submission_id: int, identity: DepartmentOnly, session: SessionDep
 ) -> Response:
-    data = await request.form()
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
     form: dict[str, Any] = {name: str(data.get(name, "")) for name in TEXT_FIELDS}
     questions, answers = data.getlist("qa_question"), data.getlist("qa_answer")
     form["qa"] = [
@@ -195,16 +199,27 @@ async def edit_submit(
     step = Step.SUBMIT if data.get("intent") == "submit" else Step.SAVE
     content = service.SubmissionInput(**{k: form[k] for k in TEXT_FIELDS}, qa=list(form["qa"]))
     try:
-        service.take_step(
+        service.save_with_files(
             session,
             actor=identity.actor,
-            id=submission_id,
+            submission_id=submission_id,
             step=step,
             data=service.StepInput(content=content, expected_revision=parse_int(form["revision"])),
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
         )
     except ValidationFailed as exc:
         sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(request, session, sub, identity, form, errors=exc.errors, status_code=422)
+    except (FileTooLarge, UnsupportedFile) as exc:
+        # 413 / 415: the typed text comes back, the reason beside the file field; nothing kept.
+        sub = service.get_submission(session, submission_id, actor=identity.actor)
+        errors = {"files": exc.detail or Msg(exc.title)}
+        return _edit_page(
+            request, session, sub, identity, form, errors=errors, status_code=exc.status
+        )
     except Conflict as exc:
         # Someone saved in the meantime (or the office acted): give the text back, lose nothing.
         # The use case has rolled back, so the submission is read as it is now.
@@ -212,6 +227,9 @@ async def edit_submit(
         errors = {"form": exc.detail or Msg(exc.title)}
         form["revision"] = sub.revision  # a deliberate second save may now go through
         return _edit_page(request, session, sub, identity, form, errors=errors, status_code=409)
+    finally:
+        for f in uploads:
+            await f.close()
     flash(request, Msg(WORKFLOW.done[step]))
     if step == Step.SUBMIT:
         return redirect(request, f"/submissions/{submission_id}")
@@ -238,14 +256,28 @@ async def upload(
     except ValidationFailed as exc:
         sub = service.get_submission(session, submission_id, actor=identity.actor)
         return _edit_page(
-            request, session, sub, identity, _form_of(sub), errors=exc.errors, status_code=422
+            request,
+            session,
+            sub,
+            identity,
+            _form_of(sub),
+            errors=exc.errors,
+            status_code=422,
+            upload_failed=True,
         )
     except (FileTooLarge, UnsupportedFile) as exc:
         # 413 / 415, with the form back and the reason beside the file field; nothing was kept.
         sub = service.get_submission(session, submission_id, actor=identity.actor)
         errors = {"files": exc.detail or Msg(exc.title)}
         return _edit_page(
-            request, session, sub, identity, _form_of(sub), errors=errors, status_code=exc.status
+            request,
+            session,
+            sub,
+            identity,
+            _form_of(sub),
+            errors=errors,
+            status_code=exc.status,
+            upload_failed=True,
         )
     finally:
         for f in uploads:

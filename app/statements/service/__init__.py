@@ -46,7 +46,13 @@ from app.statements.service.drafting import (
     update,
 )
 from app.statements.service.editions import discard, new_edition, set_compliance, withdraw
-from app.statements.service.files import add_files, edition_files, get_file, remove_file
+from app.statements.service.files import (
+    add_files,
+    edition_files,
+    get_file,
+    remove_file,
+    save_with_files,
+)
 from app.statements.service.numbering import NUMBERS_FILE, format_number, number_patterns
 from app.statements.service.reading import (
     briefing_of,
@@ -172,6 +178,7 @@ __all__ = [
     "require_working",
     "return_to_draft",
     "save_translation",
+    "save_with_files",
     "seed_languages",
     "seed_reference",
     "set_compliance",

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.errors import NotFound
-from app.statements.models import EditionFile, StatementFile
-from app.statements.service.drafting import touched
+from app.statements.models import Edition, EditionFile, Statement, StatementFile
+from app.statements.service.drafting import StatementInput, create, touched, update
 from app.statements.service.reading import editable_edition, get
-from app.storage import path_of, storing
+from app.storage import PendingFile, path_of, storing
 from app.uow import use_case
 
 
@@ -31,6 +31,31 @@ def edition_files(session: Session, edition_id: int) -> list[StatementFile]:
 
 
 @use_case
+def _attach(
+    session: Session, actor: Actor, statement_id: int, ed: Edition, pending: list[PendingFile]
+) -> list[StatementFile]:
+    rows = [
+        StatementFile(
+            statement_id=statement_id,
+            filename=p.filename,
+            stored_name=p.stored_name,
+            content_type=p.content_type,
+            size=p.size,
+            sha256=p.sha256,
+            uploaded_by=actor.user_id,
+        )
+        for p in pending
+    ]
+    session.add_all(rows)
+    session.flush()
+    for row in rows:
+        session.add(EditionFile(edition_id=ed.id or 0, file_id=row.id or 0))
+        audit.record(session, actor, "statement.file_added", row, f"#{statement_id} {row.filename}")
+    touched(ed, actor)
+    session.add(ed)
+    return rows
+
+
 def add_files(
     session: Session,
     *,
@@ -49,28 +74,56 @@ def add_files(
     with storing(
         session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
     ) as pending:
-        rows = [
-            StatementFile(
-                statement_id=statement_id,
-                filename=p.filename,
-                stored_name=p.stored_name,
-                content_type=p.content_type,
-                size=p.size,
-                sha256=p.sha256,
-                uploaded_by=actor.user_id,
-            )
-            for p in pending
-        ]
-        session.add_all(rows)
-        session.flush()
-        for row in rows:
-            session.add(EditionFile(edition_id=ed.id or 0, file_id=row.id or 0))
-            audit.record(
-                session, actor, "statement.file_added", row, f"#{statement_id} {row.filename}"
-            )
-        touched(ed, actor)
-        session.add(ed)
+        rows = _attach(session, actor, statement_id, ed, pending)
     return rows
+
+
+def save_with_files(
+    session: Session,
+    *,
+    actor: Actor,
+    statement_id: int | None,
+    data: StatementInput,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+    expected_revision: int | None = None,
+) -> Statement:
+    """The edition's form as one: a new statement (`statement_id` None) or the edition being
+    prepared saved with the files chosen in it, together or not at all (a refused file keeps
+    nothing, so the page gives the typed text back)."""
+    chosen = any(name for name, _fp in files)
+    if not chosen:
+        if statement_id is None:
+            return create(session, actor=actor, data=data)
+        update(
+            session,
+            actor=actor,
+            statement_id=statement_id,
+            data=data,
+            expected_revision=expected_revision,
+        )
+        return get(session, statement_id, actor=actor)
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        # Inside the files' transaction: `storing` commits text and files together.
+        if statement_id is None:
+            st = create.__wrapped__(session, actor=actor, data=data)  # type: ignore[attr-defined]
+        else:
+            update.__wrapped__(  # type: ignore[attr-defined]
+                session,
+                actor=actor,
+                statement_id=statement_id,
+                data=data,
+                expected_revision=expected_revision,
+            )
+            st = get(session, statement_id, actor=actor)
+        session.flush()
+        ed = editable_edition(session, st.id or 0)
+        _attach(session, actor, st.id or 0, ed, pending)
+    return st
 
 
 @use_case

@@ -11,12 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from app.access import OfficeOnly
 from app.briefings import service as briefings
 from app.db import SessionDep
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, FileTooLarge, UnsupportedFile, ValidationFailed
 from app.flash import flash
 from app.forms import parse_ids, parse_int
 from app.i18n import Msg, gettext
@@ -32,6 +32,7 @@ from app.statements.models import (
     StatementKind,
 )
 from app.statements.web.office import labels, not_editable, org_names
+from app.storage import ACCEPT_ATTR
 from app.templating import redirect, render, request_locale
 from app.timeutil import format_datetime, local_today, utcnow
 
@@ -88,6 +89,11 @@ def _form_posted(data: FormData) -> dict[str, Any]:
     form["topic_ids"] = parse_ids([str(v) for v in data.getlist("topic_ids")])
     form["related_org_ids"] = parse_ids([str(v) for v in data.getlist("related_org_ids")])
     return form
+
+
+def _uploads(data: FormData) -> list[UploadFile]:
+    """The files chosen in the edition's form (none chosen: an empty list)."""
+    return [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
 
 
 def _question_numbers(text: str) -> list[int]:
@@ -179,6 +185,7 @@ def _form_page(
         ),
         "agencies": orgs.list_organisations(session, kinds=(OrgKind.PRESS_AGENCY,)),
         "topics": service.topics(session),
+        "accept_files": ACCEPT_ATTR,
         "spokesperson_options": _speakers(request, session, org_id),
         "briefing_options": _briefing_options(request, session, form.get("briefing_id")),
         "action": (
@@ -201,14 +208,31 @@ def new_statement_page(request: Request, identity: OfficeOnly, session: SessionD
 
 @router.post("/office/statements/new")
 async def new_statement(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
-    data = await request.form()
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
     form = _form_posted(data)
     if data.get("intent") == "refresh":  # the organisation changed: whom may be chosen now
         return _form_page(request, session, form, block="spokesperson")
+    uploads = _uploads(data)
     try:
-        st = service.create(session, actor=identity.actor, data=_input(form))
+        st = service.save_with_files(
+            session,
+            actor=identity.actor,
+            statement_id=None,
+            data=_input(form),
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
+        )
     except ValidationFailed as exc:
         return _form_page(request, session, form, errors=exc.errors, status_code=422)
+    except (FileTooLarge, UnsupportedFile) as exc:
+        errors = {"files": exc.detail or Msg(exc.title)}
+        return _form_page(request, session, form, errors=errors, status_code=exc.status)
+    finally:
+        for f in uploads:
+            await f.close()
     flash(request, Msg("The statement has been saved as a draft. Submit it for review when ready."))
     return redirect(request, f"/office/statements/{st.id}")
 
@@ -231,21 +255,32 @@ async def edit_submit(
 ) -> Response:
     st = service.get(session, statement_id, actor=identity.actor)
     ed = service.working_edition(session, statement_id)
-    data = await request.form()
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
     form = _form_posted(data)
     if data.get("intent") == "refresh":
         return _form_page(request, session, form, statement=st, edition=ed, block="spokesperson")
+    uploads = _uploads(data)
     try:
-        service.update(
+        service.save_with_files(
             session,
             actor=identity.actor,
             statement_id=statement_id,
             data=_input(form),
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
             expected_revision=parse_int(form["revision"]),
         )
     except ValidationFailed as exc:
         return _form_page(
             request, session, form, statement=st, edition=ed, errors=exc.errors, status_code=422
+        )
+    except (FileTooLarge, UnsupportedFile) as exc:
+        errors = {"files": exc.detail or Msg(exc.title)}
+        return _form_page(
+            request, session, form, statement=st, edition=ed, errors=errors, status_code=exc.status
         )
     except Conflict as exc:
         # Someone saved meanwhile, or the edition moved on: the typed text comes back, unsaved.
@@ -261,5 +296,8 @@ async def edit_submit(
             errors={"form": exc.detail or Msg(exc.title)},
             status_code=409,
         )
+    finally:
+        for f in uploads:
+            await f.close()
     flash(request, Msg("The edition has been saved. It is a draft until submitted for review."))
     return redirect(request, f"/office/statements/{statement_id}")
