@@ -45,7 +45,12 @@ from app.holidays import routes as holidays_routes
 from app.inbox import routes as inbox_routes
 from app.incidents import routes as incidents_routes
 from app.law import page as law_page
-from app.middleware import AllowedHostsMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.middleware import (
+    UPLOAD_PATHS,
+    AllowedHostsMiddleware,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
 from app.notifications import service as notifications_service
@@ -154,7 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
     app.add_middleware(AllowedHostsMiddleware)  # before the cache is asked
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, upload_suffix="/attachments")
+    app.add_middleware(BodyLimitMiddleware, upload_paths=UPLOAD_PATHS)
     install_handlers(app)
 
     if settings.bench_routes:  # `make bench` only: the floor that public pages are measured against

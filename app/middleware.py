@@ -3,6 +3,8 @@ see `app.cookies`), body size limit."""
 
 from __future__ import annotations
 
+import re
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,17 +75,30 @@ def _closing_boundary(content_type: bytes) -> bytes | None:
     return None
 
 
+# The routes that take files: the attachment routes (pages and API) and the forms whose text and
+# files are sent together (department content, statement editions, answers to questions).
+UPLOAD_PATHS = (
+    r"/attachments$",
+    r"^/submissions/\d+/edit$",
+    r"^/office/statements/(?:new|\d+/edit)$",
+    r"^/(?:office|dept)/questions/\d+/answer$",
+)
+
+
 class BodyLimitMiddleware:
     """Refuse request bodies over the limit, by Content-Length or by counting the stream.
 
-    The limits come from the app's settings at each request (`MAX_REQUEST_BYTES`; upload routes,
-    paths ending in `upload_suffix`, take `UPLOAD_MAX_FILES` files of `UPLOAD_MAX_BYTES`). The
-    error is raised when the route reads the body, so the normal error pages answer.
+    The limits come from the app's settings at each request (`MAX_REQUEST_BYTES`; routes that
+    take files, the paths matching `upload_paths`, take `UPLOAD_MAX_FILES` files of
+    `UPLOAD_MAX_BYTES`). The error is raised when the route reads the body, so the normal error
+    pages answer.
     """
 
-    def __init__(self, app: ASGIApp, upload_suffix: str = "") -> None:
+    def __init__(self, app: ASGIApp, upload_paths: tuple[str, ...] = ()) -> None:
         self.app = app
-        self.upload_suffix = upload_suffix
+        self.upload_paths = (
+            re.compile("|".join(f"(?:{p})" for p in upload_paths)) if upload_paths else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,7 +106,7 @@ class BodyLimitMiddleware:
             return
         settings = scope["app"].state.settings
         limit = settings.max_request_bytes
-        is_upload = bool(self.upload_suffix) and scope["path"].endswith(self.upload_suffix)
+        is_upload = self.upload_paths is not None and bool(self.upload_paths.search(scope["path"]))
         if is_upload:
             uploads = settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024
             limit = max(limit, uploads)

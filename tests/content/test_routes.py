@@ -1621,3 +1621,26 @@ def test_a_refused_file_gives_the_typed_text_back_and_keeps_nothing(
     assert stored_files(small.settings) == []
     small.db.expire_all()
     assert small.db.get(Submission, small.sub.id).title != typed  # type: ignore[union-attr]
+
+
+def test_the_form_takes_a_file_larger_than_an_ordinary_request(
+    draft: tuple[WebClient, Submission], db: Session
+) -> None:
+    """MAX_REQUEST_BYTES (1 MB) bounds ordinary forms; a form that carries files takes files of
+    up to UPLOAD_MAX_BYTES like the attachment routes."""
+    web, sub = draft
+    big = pdf_bytes("báo cáo") + b"%" + b"0" * (1_500_000)
+    r = web.client.post(
+        f"/submissions/{sub.id}/edit",
+        data={
+            "csrf_token": web.csrf(),
+            "revision": str(sub.revision),
+            "title": "Báo cáo dài",
+            "talking_points": "- Xem tệp",
+            "contact_name": "Cán bộ đầu mối",
+            "intent": "save",
+        },
+        files=[("files", ("Báo cáo dài.pdf", big, "application/pdf"))],
+    )
+    assert r.status_code == 303, r.text[:300]
+    assert [a.size for a in attachments_of(db, sub.id)] == [len(big)]
