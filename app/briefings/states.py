@@ -38,9 +38,9 @@ WORKFLOW: Workflow[S, Step] = Workflow(
         (S.RECORD_PUBLISHED, Step.PUBLISH_RECORD): S.RECORD_PUBLISHED,
     },
     labels={
-        Step.ANNOUNCE: N_("Announce"),
-        Step.POSTPONE: N_("Postpone"),
-        Step.CANCEL: N_("Cancel"),
+        Step.ANNOUNCE: N_("Announce the briefing"),
+        Step.POSTPONE: N_("Postpone the briefing"),
+        Step.CANCEL: N_("Cancel the briefing"),
         Step.HOLD: N_("Mark as held"),
         Step.PUBLISH_RECORD: N_("Publish the record"),
     },

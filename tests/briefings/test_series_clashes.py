@@ -254,3 +254,13 @@ def series_input(kind: BriefingKind) -> service.SeriesInput:
         duration_minutes=60,
         until=start + timedelta(days=20),
     )
+
+
+def test_the_preview_shows_the_first_title_with_its_month_and_year_filled_in(
+    office: WebClient, db: Session, kinds: dict[str, BriefingKind]
+) -> None:
+    form = weekly_form(kinds["regular_conference"])
+    r = office.get("/office/briefing-series/preview", params=form, headers={"HX-Request": "true"})
+    first = local_today() + timedelta(days=1)
+    week = f"{first.isocalendar().week:02d}/{first.year}"
+    assert f"Buổi đầu tiên sẽ có tên: Giao ban báo chí tuần {week}" in page_text(r.text)

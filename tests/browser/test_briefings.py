@@ -64,14 +64,14 @@ def test_office_postpones_a_series_occurrence_and_a_journalist_sees_it(
 
     page.locator(f'a[href="/office/briefings/{first_id}"]').first.click()
     expect(page).to_have_url(f"{live_server.url}/office/briefings/{first_id}")
-    page.get_by_role("button", name="Thông báo", exact=True).click()
+    page.get_by_role("button", name="Thông báo buổi họp báo", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Đã thông báo buổi họp báo")
 
     page.locator("#f-postpone-day").fill(new_day.isoformat())
     page.locator("#f-postpone-start").fill("16:00")
     page.locator("#f-postpone-end").fill("17:30")
     page.locator("#f-postpone-reason").fill("Trùng lịch làm việc của lãnh đạo tỉnh")
-    page.get_by_role("button", name="Dời lịch", exact=True).click()
+    page.get_by_role("button", name="Dời lịch buổi họp báo", exact=True).click()
     # Announced: a page says what the public will see and who is told, before anything changes.
     expect(page.locator("h1")).to_have_text("Dời lịch buổi họp báo này?")
     expect(page.locator("#what-happens")).to_contain_text(f"{new_day:%d/%m/%Y} 16:00")

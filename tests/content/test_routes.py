@@ -1644,3 +1644,22 @@ def test_the_form_takes_a_file_larger_than_an_ordinary_request(
     )
     assert r.status_code == 303, r.text[:300]
     assert [a.size for a in attachments_of(db, sub.id)] == [len(big)]
+
+
+def test_after_sending_the_page_says_it_was_sent_before_offering_to_withdraw(
+    draft: tuple[WebClient, Submission], db: Session
+) -> None:
+    web, sub = draft
+    form = {
+        "revision": str(sub.revision),
+        "title": "Kết quả thu ngân sách",
+        "talking_points": "- Đạt 30% dự toán",
+        "contact_name": "Cán bộ đầu mối",
+        "intent": "submit",
+    }
+    assert web.post(f"/submissions/{sub.id}/edit", form).status_code == 303
+    page = web.get(f"/submissions/{sub.id}").text
+    sent = page.find("Đã gửi bộ phận giúp việc người phát ngôn lúc")
+    withdraw = page.find('id="action-withdraw"')
+    assert 0 < sent < withdraw  # the first box says it was sent, the offer to withdraw comes after
+    assert "Rút lại nội dung?" in page

@@ -167,6 +167,9 @@ def _preview(
         "description": recurrence.describe(
             recurrence.build_rule(data.rule), at, request_locale(request)
         ),
+        "first_title": service.render_title(form.get("title_vi", ""), found[0].day)
+        if found
+        else "",
         "clashes": found_clashes,
         "clash_token": clashes.token(found_clashes),
         "clash_reasons": clashes.REASONS,
