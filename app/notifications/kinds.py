@@ -121,6 +121,13 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("“%(title)s” was returned to draft: change it and submit it again."),
         OFFICE_ROLES,
     ),
+    NoticeKind.CONTENT_LATE: Kind(
+        N_("Content missing after a call's deadline"),
+        N_(
+            "%(count)s organisations have not sent their content for “%(briefing)s” (due %(deadline)s)."
+        ),
+        frozenset({Role.PRESS_OFFICE}),
+    ),
     NoticeKind.OFFICE_REMINDER: Kind(
         N_("Reminders from the spokesperson's office"),
         N_("The spokesperson's office reminds you: “%(what)s” is waiting for your organisation."),

@@ -37,6 +37,7 @@ class NoticeKind(StrEnum):
     STATEMENT_SUBMITTED = "statement_submitted"  # approvers: an edition awaits approval
     STATEMENT_RETURNED = "statement_returned"  # its writers: an edition sent back to draft
     OFFICE_REMINDER = "office_reminder"  # a department: the office reminds it of its work
+    CONTENT_LATE = "content_late"  # the office: a call's deadline passed with content missing
 
 
 class Delivery(StrEnum):

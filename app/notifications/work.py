@@ -7,17 +7,21 @@ reminder, for a department. Called by the services inside their transaction, lik
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
 from app.briefings.models import Briefing
-from app.content.models import Submission
+from app.config import Settings
+from app.content.models import CallRecipient, CallStatus, ContentCall, Submission, SubmissionStatus
 from app.notifications.models import Notice, NoticeKind
 from app.notifications.service import department_users, notify
 from app.orgs import service as orgs
 from app.questions.models import Answer, AnswerKind, Question
 from app.statements.models import Edition, StatementApprover
+from app.timeutil import format_datetime
 
 
 def _short(text: str, n: int = 120) -> str:
@@ -133,3 +137,47 @@ def office_reminder(
         link=link,
         dedupe=dedupe,
     )
+
+
+def content_late(session: Session, settings: Settings, now: datetime) -> int:
+    """A hook of the sender: once a call's deadline has passed (in the last week) with content
+    missing, the press office is told, once per call and deadline."""
+    sent = (
+        select(Submission.id)
+        .where(col(Submission.call_id) == col(CallRecipient.call_id))
+        .where(col(Submission.organisation_id) == col(CallRecipient.organisation_id))
+        .where(col(Submission.submitted_at).is_not(None))
+        .where(Submission.status != SubmissionStatus.WITHDRAWN)
+        .exists()
+    )
+    rows = session.exec(
+        select(ContentCall, func.count())
+        .join(CallRecipient, col(CallRecipient.call_id) == col(ContentCall.id))
+        .where(ContentCall.status == CallStatus.OPEN)
+        .where(
+            col(ContentCall.deadline) <= now, col(ContentCall.deadline) > now - timedelta(days=7)
+        )
+        .where(~sent)
+        .group_by(col(ContentCall.id))
+    ).all()
+    told = 0
+    office = _active(session, [Role.PRESS_OFFICE]) if rows else []
+    for call, missing in rows:
+        briefing = session.get(Briefing, call.briefing_id)
+        if briefing is None:
+            continue
+        told += len(
+            notify(
+                session,
+                office,
+                NoticeKind.CONTENT_LATE,
+                params={
+                    "count": missing,
+                    "briefing": briefing.title_vi,
+                    "deadline": format_datetime(call.deadline),
+                },
+                link=f"/office/briefings/{briefing.id}/content",
+                dedupe=f"call:{call.id}:late:{call.deadline.isoformat()}",
+            )
+        )
+    return told

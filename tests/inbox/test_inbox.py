@@ -291,3 +291,29 @@ def test_the_anonymous_are_sent_to_sign_in_and_the_admin_has_no_inbox(
     admin = make_user(db, Role.ADMIN)
     assert web.login(admin.email, PASSWORD).status_code == 303
     assert 'class="inbox-link' not in web.get("/dashboard").text
+
+
+def test_the_office_is_told_once_when_a_deadline_passes_with_content_missing(
+    db: Session, p: People, settings: Any
+) -> None:
+    from app.notifications import work
+    from tests.support import as_sender
+
+    briefing = make_briefing(db, days_ahead=2, title_vi="Họp báo quý IV")
+    late = make_call(
+        db, briefing=briefing, orgs=[p.org, p.other_org], deadline_in=timedelta(hours=-1)
+    )
+    make_submission(db, late, p.other_org, status=SubmissionStatus.SUBMITTED, submitted_at=utcnow())
+    complete = make_call(db, orgs=[p.other_org], deadline_in=timedelta(hours=-1))
+    make_submission(
+        db, complete, p.other_org, status=SubmissionStatus.SUBMITTED, submitted_at=utcnow()
+    )
+    make_call(db, orgs=[p.org], deadline_in=timedelta(hours=5))  # not due yet
+
+    as_sender(work.content_late, db, settings, utcnow())
+    as_sender(work.content_late, db, settings, utcnow())  # a second run tells nobody again
+    told = notices(db, p.office, NoticeKind.CONTENT_LATE)
+    assert len(told) == 1
+    assert told[0].params["count"] == 1 and told[0].params["briefing"] == "Họp báo quý IV"
+    assert told[0].link == f"/office/briefings/{briefing.id}/content"
+    assert notices(db, p.spokesperson, NoticeKind.CONTENT_LATE) == []
