@@ -76,8 +76,17 @@ def test_department_content_from_call_to_briefing_pack(
     dept.get_by_label("Câu hỏi 1").fill("Có đủ vắc xin đến cuối năm không?")
     dept.get_by_label("Đề xuất trả lời").first.fill("Đã tiếp nhận đủ vắc xin theo kế hoạch.")
     dept.get_by_label("Người liên hệ").fill("Phòng Nghiệp vụ Y")
+    # What the page shows while the request goes: the percent, the file's name, buttons that wait.
+    dept.evaluate(
+        """() => { window.seen = []; document.addEventListener('htmx:beforeSend', () => {
+            const form = document.querySelector('.submission-form');
+            window.seen.push([form.querySelector('.upload-status').textContent,
+                              form.querySelector('.form-buttons button').disabled]); }); }"""
+    )
     dept.get_by_role("button", name="Gửi bộ phận báo chí").click()
     expect(dept.locator(".flash")).to_contain_text("Đã gửi nội dung đến bộ phận báo chí")
+    ((status, disabled),) = dept.evaluate("() => window.seen")
+    assert status == "Đang gửi 0% — Báo cáo tiêm chủng.pdf" and disabled is True
 
     # The office returns it with a comment.
     page.reload()
