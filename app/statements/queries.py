@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, literal, text, tuple_
+from sqlalchemy import ColumnElement, func, literal, text, tuple_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, exists, select
 
@@ -76,6 +76,11 @@ class Filters:
     @property
     def terms(self) -> list[str]:
         return search.terms(self.q)
+
+    @property
+    def reversed_dates(self) -> bool:
+        """A start date after the end date: nothing can match, and the page says why."""
+        return bool(self.date_from and self.date_to and self.date_from > self.date_to)
 
     @property
     def active(self) -> bool:
@@ -152,6 +157,7 @@ class ListItem:
 class Page:
     items: list[ListItem]
     next: Cursor | None
+    total: int = 0  # every statement the filters match, on all pages
 
 
 def _fts_condition(session: Session, terms: list[str]) -> ColumnElement[bool]:
@@ -211,7 +217,7 @@ def statement_page(
     """Visible statements, newest first, `limit` of them older than `before`. A search whose
     words are all punctuation finds nothing."""
     limit = limit or PAGE_SIZE
-    if filters.searching and not filters.terms:
+    if (filters.searching and not filters.terms) or filters.reversed_dates:
         return Page([], None)
     query = (
         select(Statement, Edition)
@@ -239,7 +245,13 @@ def statement_page(
         if more and last is not None and last.first_published_at is not None
         else None
     )
-    return Page(items, cursor)
+    total = session.exec(
+        select(func.count())
+        .select_from(Statement)
+        .join(Edition, col(Edition.statement_id) == col(Statement.id))
+        .where(*_conditions(session, filters, now))
+    ).one()
+    return Page(items, cursor, int(total))
 
 
 def _decorate(session: Session, items: list[ListItem], terms: list[str], now: datetime) -> None:

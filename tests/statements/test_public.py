@@ -509,3 +509,25 @@ def test_signed_in_people_see_the_same_statement(db: Session, web: WebClient) ->
     r = web.get(f"/statements/{st.id}")
     assert r.status_code == 200 and "Thông cáo cho mọi người" in r.text
     assert journalist.full_name in r.text
+
+
+def test_a_search_says_how_many_it_found_and_offers_to_clear_the_filters(
+    db: Session, web: WebClient
+) -> None:
+    w = World(db)
+    for n in range(3):
+        w.issued(title=f"Thông báo giao thông số {n}")
+    w.issued(title="Lễ hội hoa sở")
+    page = page_text(web.get("/statements?q=giao+thong").text)
+    assert "Tìm thấy 3 thông cáo" in page and "Xóa bộ lọc" in page
+    assert 'href="/statements" class="clear-filters"' in web.get("/statements?q=giao+thong").text
+    assert "Tìm thấy" not in page_text(web.get("/statements").text)  # no filter: no count line
+
+
+def test_a_reversed_date_range_is_explained_not_an_empty_list(db: Session, web: WebClient) -> None:
+    World(db).issued(title="Thông báo")
+    r = web.get("/statements?date_from=2026-12-10&date_to=2026-12-01")
+    assert r.status_code == 200
+    text = page_text(r.text)
+    assert "Ngày bắt đầu (10/12/2026) sau ngày kết thúc (01/12/2026)" in text
+    assert "Không có thông cáo nào phù hợp" not in text and ids_in(r.text) == []
