@@ -52,6 +52,15 @@ def use_case(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[S
     return run
 
 
+PUBLIC_CHANGED = "public_changed"
+
+
+def mark_public_change(session: Session) -> None:
+    """What this transaction commits changes public pages (a statement, a briefing on the home
+    page): the cache of public pages is invalidated when it commits (see `statements.cache`)."""
+    session.info[PUBLIC_CHANGED] = True
+
+
 class _DryRun(Exception):
     """Raised to roll a dry run back."""
 
@@ -67,4 +76,4 @@ def dry_run(session: Session, fn: Callable[[], object]) -> None:
     except _DryRun:
         pass
     finally:
-        session.info.pop("public_changed", None)
+        session.info.pop(PUBLIC_CHANGED, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -29,18 +30,45 @@ from app.orgs import service as orgs
 from app.questions import service as questions
 from app.questions.models import OPEN
 from app.questions.models import STATUS_LABELS as QUESTION_STATUS_LABELS
+from app.statements import cache as statements_cache
+from app.statements import queries as statement_queries
+from app.statements import service as statements_service
+from app.statements.models import KIND_LABELS
 from app.templating import redirect, render
 from app.timeutil import utcnow
 
+HTML = "text/html; charset=utf-8"
 router = APIRouter(include_in_schema=False)
 COUNT_CAP = 50  # the office's dashboard counts new and overdue questions up to this, then "50+"
 FAR = datetime.max.replace(tzinfo=UTC)
 
 
+HOME_STATEMENTS = 5
+
+
 @router.get("/")
 def home(request: Request, identity: Public, session: SessionDep) -> Response:
-    upcoming, _total = briefings.public_list(session, upcoming=True, limit=3)
-    return render(request, "pages/home.html", {"upcoming": upcoming})
+    """The latest statements, the briefing taking questions now and the next briefings; from the
+    cache of public pages like the newsroom (it changes on a publication, a briefing announced
+    or changed, an embargo ending, and at the edges of a briefing's live window)."""
+    statements_service.catch_up(session, request.app.state.settings.statement_numbers_file)
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> statements_cache.Rendered:
+        upcoming, _total = briefings.public_list(session, upcoming=True, limit=3)
+        latest = statement_queries.statement_page(
+            session, statement_queries.Filters(), now=now, limit=HOME_STATEMENTS
+        ).items
+        live = questions.live_briefings(session, public_only=True)
+        expires = min(
+            [t for t in (statements_service.next_public_change(session, now),) if t]
+            + [t for t in (questions.next_live_change(session, now),) if t]
+            + [now + statements_cache.LONGEST]
+        )
+        context = {"upcoming": upcoming, "latest": latest, "live": live, "kind_labels": KIND_LABELS}
+        response = render(request, "pages/home.html", {**context, **overrides})
+        return statements_cache.Rendered(bytes(response.body), HTML, expires, None)
+
+    return statements_cache.serve(request, identity, build)
 
 
 @router.get("/dashboard")

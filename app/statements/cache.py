@@ -317,7 +317,7 @@ def _answer(
 
 # --- The fast path ---------------------------------------------------------------------------------
 
-CACHEABLE_PREFIXES = ("/statements", "/feeds/", "/spokespersons", "/sitemap.xml")
+CACHEABLE_PREFIXES = ("/statements", "/feeds/", "/spokespersons", "/sitemap.xml")  # and "/"
 
 
 class FastPathMiddleware:
@@ -335,7 +335,7 @@ class FastPathMiddleware:
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(CACHEABLE_PREFIXES)
+            or not (scope["path"] == "/" or scope["path"].startswith(CACHEABLE_PREFIXES))
         ):
             await self.app(scope, receive, send)
             return

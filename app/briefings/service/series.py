@@ -48,7 +48,7 @@ from app.forms import check_text
 from app.holidays.service import WorkCalendar, work_calendar
 from app.i18n import Msg
 from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
-from app.uow import use_case
+from app.uow import mark_public_change, use_case
 
 SERIES_CHANGED = "Lịch định kỳ đã thay đổi / The recurring schedule changed"
 
@@ -400,6 +400,8 @@ def regenerate(session: Session, series: BriefingSeries, horizon_months: int) ->
             result.removed += 1
     series.generated_until = _horizon_end(today, horizon_months)
     session.add(series)
+    if result.updated or result.cancelled:  # announced briefings may have changed (home page)
+        mark_public_change(session)
     return result
 
 

@@ -38,7 +38,7 @@ from app.i18n import Msg
 from app.notifications import triggers
 from app.orgs import service as orgs
 from app.timeutil import to_local, utcnow
-from app.uow import use_case
+from app.uow import mark_public_change, use_case
 
 PASSED = Msg("This time has already passed. Choose a date and time in the future.")
 
@@ -191,6 +191,8 @@ def update(
         session.add(BriefingChange(briefing_id=briefing_id, change=ChangeKind.UPDATED))
         triggers.briefing_changed(session, briefing, "updated")
     audit.record(session, actor, "briefing.updated", briefing, briefing.title_vi)
+    if briefing.announced_at is not None:
+        mark_public_change(session)
     return briefing
 
 
@@ -319,6 +321,8 @@ def take_step(
         session.add(change)
     if step in TOLD:
         triggers.briefing_changed(session, briefing, TOLD[step])
+    if briefing.announced_at is not None:  # the home page lists announced briefings
+        mark_public_change(session)
     audit.record(
         session,
         actor,

@@ -48,6 +48,7 @@ from app.questions.service.live import (
     live_fingerprint,
     live_queue,
     move,
+    next_live_change,
     next_question,
 )
 from app.questions.service.queries import (
@@ -116,6 +117,7 @@ __all__ = [
     "live_queue",
     "merge",
     "move",
+    "next_live_change",
     "next_question",
     "normalise",
     "offered",

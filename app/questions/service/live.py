@@ -4,6 +4,8 @@ question"), and the fingerprint that lets each screen poll cheaply."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -30,6 +32,27 @@ def live_queue(session: Session, briefing_id: int) -> list[Question]:
             .order_by(col(Question.live_position), col(Question.id))
         ).all()
     )
+
+
+def next_live_change(session: Session, now: datetime) -> datetime | None:
+    """The next moment an announced briefing starts or stops taking questions from the room (a
+    public page that shows the live briefing changes then)."""
+    opening = session.exec(
+        select(func.min(Briefing.starts_at)).where(
+            col(Briefing.status).in_(SCHEDULED),
+            col(Briefing.announced_at).is_not(None),
+            col(Briefing.starts_at) > now + LIVE_BEFORE,
+        )
+    ).one()
+    closing = session.exec(
+        select(func.min(Briefing.ends_at)).where(
+            col(Briefing.status).in_(SCHEDULED),
+            col(Briefing.announced_at).is_not(None),
+            col(Briefing.ends_at) > now - LIVE_AFTER,
+        )
+    ).one()
+    times = [t - LIVE_BEFORE for t in (opening,) if t] + [t + LIVE_AFTER for t in (closing,) if t]
+    return min(times) if times else None
 
 
 def live_briefings(session: Session, *, public_only: bool) -> list[Briefing]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
+from app import uow
 from app.errors import NotFound
 from app.statements.models import Edition, EditionState, Statement
 from app.timeutil import utcnow
@@ -23,7 +24,7 @@ from app.timeutil import utcnow
 
 def mark_public_change(session: Session) -> None:
     """What this transaction commits changes public pages: the cache is invalidated on commit."""
-    session.info["public_changed"] = True
+    uow.mark_public_change(session)
 
 
 def public_state() -> ColumnElement[bool]:
