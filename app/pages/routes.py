@@ -34,7 +34,8 @@ from app.statements import cache as statements_cache
 from app.statements import queries as statement_queries
 from app.statements import service as statements_service
 from app.statements.models import KIND_LABELS
-from app.templating import redirect, render
+from app.statements.web.public import feed_language
+from app.templating import redirect, render, request_locale
 from app.timeutil import utcnow
 
 HTML = "text/html; charset=utf-8"
@@ -55,8 +56,9 @@ def home(request: Request, identity: Public, session: SessionDep) -> Response:
 
     def build(now: datetime, overrides: Mapping[str, Any]) -> statements_cache.Rendered:
         upcoming, _total = briefings.public_list(session, upcoming=True, limit=3)
+        locale = request_locale(request)
         latest = statement_queries.statement_page(
-            session, statement_queries.Filters(), now=now, limit=HOME_STATEMENTS
+            session, statement_queries.Filters(), now=now, limit=HOME_STATEMENTS, locale=locale
         ).items
         live = questions.live_briefings(session, public_only=True)
         expires = min(
@@ -64,7 +66,13 @@ def home(request: Request, identity: Public, session: SessionDep) -> Response:
             + [t for t in (questions.next_live_change(session, now),) if t]
             + [now + statements_cache.LONGEST]
         )
-        context = {"upcoming": upcoming, "latest": latest, "live": live, "kind_labels": KIND_LABELS}
+        context = {
+            "upcoming": upcoming,
+            "latest": latest,
+            "live": live,
+            "kind_labels": KIND_LABELS,
+            "feed_lang": feed_language(session, locale),
+        }
         response = render(request, "pages/home.html", {**context, **overrides})
         return statements_cache.Rendered(bytes(response.body), HTML, expires, None)
 

@@ -151,6 +151,16 @@ class ListItem:
     title: Markup = field(default_factory=Markup)  # escaped, matched words marked
     snippet: Markup = field(default_factory=Markup)
     update: Edition | None = None  # the latest major edition, if any
+    # What a reader of `locale` is shown: the translation into their language when there is one
+    # (`outdated` when the Vietnamese changed since), else the Vietnamese (`source_only`).
+    shown_lang: str = service.SOURCE_LANGUAGE
+    outdated: bool = False
+    source_only: bool = False
+
+    @property
+    def href(self) -> str:
+        suffix = "" if self.shown_lang == service.SOURCE_LANGUAGE else f"/{self.shown_lang}"
+        return f"/statements/{self.statement.id}{suffix}"
 
 
 @dataclass
@@ -213,9 +223,10 @@ def statement_page(
     now: datetime,
     before: Cursor | None = None,
     limit: int | None = None,
+    locale: str = service.SOURCE_LANGUAGE,
 ) -> Page:
-    """Visible statements, newest first, `limit` of them older than `before`. A search whose
-    words are all punctuation finds nothing."""
+    """Visible statements, newest first, `limit` of them older than `before`, titled for a
+    reader of `locale`. A search whose words are all punctuation finds nothing."""
     limit = limit or PAGE_SIZE
     if (filters.searching and not filters.terms) or filters.reversed_dates:
         return Page([], None)
@@ -238,7 +249,7 @@ def statement_page(
     more = len(rows) > limit
     rows = rows[:limit]
     items = [ListItem(st, ed) for st, ed in rows]
-    _decorate(session, items, filters.terms if filters.searching else [], now)
+    _decorate(session, items, filters.terms if filters.searching else [], now, locale)
     last = items[-1].statement if items else None
     cursor = (
         Cursor(last.first_published_at, last.id or 0)
@@ -254,7 +265,9 @@ def statement_page(
     return Page(items, cursor, int(total))
 
 
-def _decorate(session: Session, items: list[ListItem], terms: list[str], now: datetime) -> None:
+def _decorate(
+    session: Session, items: list[ListItem], terms: list[str], now: datetime, locale: str
+) -> None:
     """Organisations (named as on the day of issue), topics, languages, update notes, snippets:
     a few queries for the whole page."""
     if not items:
@@ -277,6 +290,7 @@ def _decorate(session: Session, items: list[ListItem], terms: list[str], now: da
     ):
         texts.setdefault(tr.edition_id, []).append(tr)
     updates = latest_updates(session, ids, now)
+    majors = _major_numbers(session, ids) if locale != service.SOURCE_LANGUAGE else {}
     names: dict[tuple[int, date], OrgView | None] = {}
     for item in items:
         st, ed = item.statement, item.edition
@@ -291,13 +305,36 @@ def _decorate(session: Session, items: list[ListItem], terms: list[str], now: da
         translated = texts.get(ed.id or 0, [])
         item.languages = [t.language for t in translated]
         item.update = updates.get(st.id or 0)
-        item.title = highlight(ed.title, terms)
+        mine = next((t for t in translated if t.language == locale), None)
+        if mine is not None:
+            item.shown_lang = locale
+            item.outdated = any(
+                mine.source_number < n <= ed.number for n in majors.get(st.id or 0, [])
+            )
+        item.source_only = locale != service.SOURCE_LANGUAGE and mine is None
+        item.title = highlight(mine.title if mine else ed.title, terms)
         if terms:
             sources = [ed.summary, plain_text(ed.body)]
             sources += [part for t in translated for part in (t.title, t.summary, t.body)]
+            if mine is not None:  # the reader's language first
+                sources = [mine.summary, plain_text(mine.body), *sources]
             item.snippet = snippet(sources, terms)
         else:
-            item.snippet = escape(ed.summary)
+            item.snippet = escape(mine.summary if mine else ed.summary)
+
+
+def _major_numbers(session: Session, statement_ids: list[int]) -> dict[int, list[int]]:
+    """The numbers of the major editions of these statements (what makes a translation made
+    before them outdated, as `service.is_outdated` says for one), in one query."""
+    found: dict[int, list[int]] = {}
+    for statement_id, number in session.exec(
+        select(Edition.statement_id, Edition.number).where(
+            col(Edition.statement_id).in_(statement_ids),
+            Edition.change_kind == ChangeKind.MAJOR,
+        )
+    ):
+        found.setdefault(statement_id, []).append(number)
+    return found
 
 
 def latest_updates(session: Session, statement_ids: list[int], now: datetime) -> dict[int, Edition]:

@@ -24,6 +24,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, gettext
 from app.orgs import service as orgs
+from app.pdf import write_pdf
 from app.reports import exports
 from app.reports.tables import Cell, Table
 from app.statements import cache, queries, service
@@ -42,6 +43,7 @@ from app.timeutil import LOCAL_TZ
 router = APIRouter(include_in_schema=False, dependencies=[Depends(caught_up)])
 
 HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
 LANG_RE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 
 
@@ -66,6 +68,14 @@ def _html(
         expires = change
     response = render(request, template, {**context, **overrides}, block=block)
     return cache.Rendered(bytes(response.body), HTML, expires, last_modified)
+
+
+def feed_language(session: Session, locale: str) -> str:
+    """The `lang` of the Atom feed for a reader of `locale`: theirs when statements are
+    translated into it, else "" (the Vietnamese feed)."""
+    if locale != service.SOURCE_LANGUAGE and locale in queries.language_codes(session):
+        return locale
+    return ""
 
 
 def _base(request: Request) -> str:
@@ -104,10 +114,12 @@ def statements_page(
             q=q[:1000],
         )
         cursor = queries.Cursor.parse(before)
-        page = queries.statement_page(session, filters, now=now, before=cursor)
+        locale = request_locale(request)
+        page = queries.statement_page(session, filters, now=now, before=cursor, locale=locale)
         feed_query = {
             k: v
             for k, v in (
+                ("lang", feed_language(session, locale)),
                 ("kind", filters.kind.value if filters.kind else ""),
                 ("topic", filters.topic.code if filters.topic else ""),
             )
@@ -170,15 +182,32 @@ def _statement_context(
     }
 
 
+def _translation_context(
+    request: Request, session: Session, view: queries.StatementView, lang: str
+) -> dict[str, Any]:
+    context = _statement_context(request, view, lang)
+    context["outdated_since"] = queries.outdated_since(session, view, view.translations[lang])
+    if lang in request.app.state.settings.languages:
+        context["locale"] = lang  # an English page reads in English throughout
+    return context
+
+
 @router.get("/statements/{statement_id:int}")
 def statement_page(
     request: Request, statement_id: int, identity: Public, session: SessionDep
 ) -> Response:
-    """A statement's permanent address (Vietnamese); 404 until it is public."""
+    """A statement's permanent address: the Vietnamese text, or for a reader who chose another
+    language its translation into it when there is one (its canonical address is the
+    translation's), else the Vietnamese with a note; 404 until it is public."""
 
     def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
         view = queries.statement_view(session, statement_id, now=now)
-        context = _statement_context(request, view, None)
+        locale = request_locale(request)
+        if locale != service.SOURCE_LANGUAGE and locale in view.translations:
+            context = _translation_context(request, session, view, locale)
+        else:
+            context = _statement_context(request, view, None)
+            context["source_only"] = locale != service.SOURCE_LANGUAGE
         return _html(
             request,
             session,
@@ -215,6 +244,27 @@ def statement_print(
     return cache.serve(request, identity, build)
 
 
+@router.get("/statements/{statement_id:int}.pdf")
+def statement_pdf(
+    request: Request, statement_id: int, identity: Public, session: SessionDep, lang: str = ""
+) -> Response:
+    """The statement as a tagged PDF (app.pdf), in Vietnamese or in one of its translations:
+    the number, the spokesperson and the date with the text; from the page cache like the page."""
+
+    def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
+        view = queries.statement_view(session, statement_id, now=now)
+        if lang and lang != service.SOURCE_LANGUAGE and lang not in view.translations:
+            raise NotFound()
+        if lang in view.translations:
+            context = _translation_context(request, session, view, lang)
+        else:
+            context = _statement_context(request, view, None)
+        page = _html(request, session, "statements/public_pdf.html", context, overrides, now=now)
+        return cache.Rendered(write_pdf(page.body.decode()), PDF, page.expires, None)
+
+    return cache.serve(request, identity, build)
+
+
 @router.get("/statements/{statement_id:int}/files/{attachment_id:int}")
 def statement_file(
     request: Request, statement_id: int, attachment_id: int, identity: Public, session: SessionDep
@@ -237,13 +287,9 @@ def translation_page(
 
     def build(now: datetime, overrides: Mapping[str, Any]) -> cache.Rendered:
         view = queries.statement_view(session, statement_id, now=now)
-        translation = view.translations.get(lang)
-        if translation is None:
+        if lang not in view.translations:
             raise NotFound()
-        context = _statement_context(request, view, lang)
-        context["outdated_since"] = queries.outdated_since(session, view, translation)
-        if lang in request.app.state.settings.languages:
-            context["locale"] = lang  # an English page reads in English throughout
+        context = _translation_context(request, session, view, lang)
         return _html(
             request,
             session,
