@@ -40,6 +40,13 @@ constraints: | $(BIN)/python
 
 # Links in pages and e-mails point where `make run` serves, unless PUBLIC_BASE_URL says otherwise.
 run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# The footer's official identity, demo values (a placeholder phone and an example.gov.vn address).
+run: export SITE_AGENCY ?= Văn phòng Ủy ban nhân dân tỉnh Quảng Ninh
+run: export SITE_AGENCY_EN ?= Office of the Quang Ninh Provincial People's Committee
+run: export SITE_ADDRESS ?= Trụ sở Liên cơ quan số 3, tỉnh Quảng Ninh (địa chỉ mẫu)
+run: export SITE_PHONE ?= 0203 000 0000
+run: export SITE_EMAIL ?= vanphong@example.gov.vn
+run: export SITE_RESPONSIBLE ?= Chánh Văn phòng UBND tỉnh (dữ liệu mẫu)
 run: $(VENV)/.installed
 	$(BIN)/pressdesk migrate
 	$(BIN)/pressdesk seed-demo

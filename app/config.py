@@ -99,6 +99,16 @@ class Settings(BaseSettings):
     public_base_url: str = DEV_BASE_URL
     allowed_hosts: str = ""
 
+    # The site's official identity, shown in every page's footer (Decree 42/2022 on government
+    # websites): the agency in charge (empty: the People's Committee of `province_name`), its
+    # address, phone and e-mail, and the person responsible for the content (name and title).
+    site_agency: str = Field(default="", max_length=300)
+    site_agency_en: str = Field(default="", max_length=300)
+    site_address: str = Field(default="", max_length=300)
+    site_phone: str = Field(default="", max_length=40, pattern=r"^[0-9 +().-]*$")
+    site_email: str = Field(default="", max_length=200, pattern=r"^([^@\s]+@[^@\s]+)?$")
+    site_responsible: str = Field(default="", max_length=300)
+
     password_min_length: int = Field(default=12, ge=8)
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024)
 

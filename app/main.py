@@ -70,6 +70,7 @@ from app.questions.web import office as questions_office
 from app.questions.web import room as questions_room
 from app.reports import api as reports_api
 from app.reports import routes as reports_routes
+from app.sitepages import routes as sitepages_routes
 from app.statements import cache as statements_cache
 from app.statements import scheduler as statements_scheduler
 from app.statements.web import api as statements_api
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         annual_web.router,
         incidents_routes.router,
         giaoban_routes.router,
+        sitepages_routes.router,
         notifications_routes.router,
         inbox_routes.router,
         subscription_routes.router,

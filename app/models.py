@@ -38,6 +38,7 @@ from app.questions.models import (
     QuestionTransfer,
     QuestionVote,
 )
+from app.sitepages.models import SitePage
 from app.statements.models import (
     Edition,
     EditionFile,
@@ -89,6 +90,7 @@ __all__ = [
     "QuestionTransfer",
     "QuestionVote",
     "SeriesInvitee",
+    "SitePage",
     "Spokesperson",
     "Statement",
     "StatementApprover",

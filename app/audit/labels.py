@@ -27,6 +27,7 @@ OBJECTS = {
     "organisation": N_("Organisation"),
     "question": N_("Question"),
     "session": N_("Sign-in"),
+    "site_page": N_("Page of the site"),
     "user_session": N_("Sign-in"),
     "spokesperson": N_("Spokesperson"),
     "statement": N_("Statement"),

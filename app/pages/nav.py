@@ -90,6 +90,7 @@ WORKSPACE = (
         section=("/admin/statement-approvers",),
     ),
     MenuItem(N_("Translation languages"), "/admin/languages", ADMIN, section=("/admin/languages",)),
+    MenuItem(N_("Pages of the site"), "/admin/pages", ADMIN, section=("/admin/pages",)),
     MenuItem(N_("Audit log"), "/admin/audit", ADMIN, section=("/admin/audit",)),
 )
 
