@@ -259,6 +259,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch_feeds(_args: argparse.Namespace) -> int:
+    """Fetch the media-monitoring feeds that are due, once (cron; the app does the same every
+    MONITORING_INTERVAL_SECONDS)."""
+    from app.monitoring import watcher
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        result = watcher.run_once(engine, settings)
+    finally:
+        engine.dispose()
+    print(
+        f"sources fetched {len(result.sources)}, new press items {result.new_items}, "
+        f"errors {result.errors}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pressdesk", description="Press Desk administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -283,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "send-mail", help="send the due e-mail of the outbox, with retries (cron)"
     ).set_defaults(func=cmd_send_mail)
+    sub.add_parser(
+        "watch-feeds", help="fetch the media-monitoring feeds that are due (cron)"
+    ).set_defaults(func=cmd_watch_feeds)
     create = sub.add_parser("create-user", help="create an account without the web interface")
     create.add_argument("--email", required=True)
     create.add_argument(

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     public_base_url: str = DEV_BASE_URL
     allowed_hosts: str = ""
 
+    # Media monitoring: how often each worker fetches the feeds that are due (0: never; then run
+    # `pressdesk watch-feeds` from cron), how long one request may take, and where a feed is cut.
+    monitoring_interval_seconds: int = Field(default=60, ge=0)
+    monitoring_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    monitoring_max_feed_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
     # The site's official identity, shown in every page's footer (Decree 42/2022 on government
     # websites): the agency in charge (empty: the People's Committee of `province_name`), its
     # address, phone and e-mail, and the person responsible for the content (name and title).

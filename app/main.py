@@ -51,6 +51,8 @@ from app.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.monitoring import routes as monitoring_routes
+from app.monitoring import watcher as monitoring_watcher
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
 from app.notifications import service as notifications_service
@@ -110,8 +112,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mail_task = None
     if settings.mail_send_interval_seconds > 0:  # reminders need no SMTP; mail waits for it
         mail_task = asyncio.create_task(notifications_scheduler.run(engine, settings))
+    watch_task = None
+    if settings.monitoring_interval_seconds > 0:
+        watch_task = asyncio.create_task(monitoring_watcher.run(engine, settings))
     yield
-    for running in (task, mail_task):
+    for running in (task, mail_task, watch_task):
         if running is not None:
             running.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -199,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_routes.router,
         annual_web.router,
         incidents_routes.router,
+        monitoring_routes.router,
         giaoban_routes.router,
         sitepages_routes.router,
         notifications_routes.router,

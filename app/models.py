@@ -22,6 +22,13 @@ from app.content.models import (
 from app.giaoban.models import GiaoBan, GiaoBanStatement
 from app.holidays.models import CalendarDay
 from app.incidents.models import Matter, MatterLink, MatterOrganisation
+from app.monitoring.models import (
+    MonitoringSource,
+    PressItem,
+    PressItemMatch,
+    WatchRule,
+    WatchRuleOrganisation,
+)
 from app.notifications.models import (
     Announcement,
     Notice,
@@ -80,11 +87,14 @@ __all__ = [
     "Matter",
     "MatterLink",
     "MatterOrganisation",
+    "MonitoringSource",
     "Notice",
     "NoticePreference",
     "Organisation",
     "OrganisationName",
     "OutboxMessage",
+    "PressItem",
+    "PressItemMatch",
     "Question",
     "QuestionSupport",
     "QuestionTransfer",
@@ -106,4 +116,6 @@ __all__ = [
     "Topic",
     "User",
     "UserSession",
+    "WatchRule",
+    "WatchRuleOrganisation",
 ]

@@ -226,6 +226,7 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "cache_dir": tmp_path / "cache",
         "scheduler_interval_seconds": 0,
         "mail_send_interval_seconds": 0,
+        "monitoring_interval_seconds": 0,
         "login_delay_seconds": 0.0,
         "session_touch_seconds": 0,
         "public_base_url": "http://testserver",  # the test clients' host: links point back to it

@@ -166,6 +166,8 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "token": "1.x",
         "year": 2026,
         "page": "privacy",
+        "source_id": 1,
+        "rule_id": 1,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:

@@ -23,7 +23,7 @@ def _extracted() -> set[str]:
     method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {
         "templates/**.html": {
-            "extensions": "jinja2.ext.i18n",
+            "extensions": "jinja2.ext.i18n,jinja2.ext.do",
             "newstyle_gettext": "true",
             "trim_blocks": "true",
             "lstrip_blocks": "true",

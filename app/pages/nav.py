@@ -64,6 +64,7 @@ WORKSPACE = (
     MenuItem(N_("Questions"), "/office/questions", OFFICE, section=("/office/questions",)),
     MenuItem(N_("Statement desk"), "/office/statements", OFFICE, section=("/office/statements",)),
     MenuItem(N_("Sudden matters"), "/office/incidents", OFFICE, section=("/office/incidents",)),
+    MenuItem(N_("Media monitoring"), "/office/monitoring", OFFICE, section=("/office/monitoring",)),
     MenuItem(
         N_("Spokesperson register"),
         "/office/spokespersons",
