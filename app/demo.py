@@ -27,6 +27,7 @@ from app.config import Settings
 from app.content.demo import seed_content
 from app.giaoban.demo import seed_giao_ban
 from app.incidents.demo import seed_matters
+from app.monitoring.demo import seed_monitoring
 from app.orgs import service as orgs
 from app.questions.demo import seed_questions, seed_votes
 from app.reports.demo import seed_history
@@ -133,6 +134,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
     matters = seed_matters(session)
     giao_ban = seed_giao_ban(session)
     annual = seed_report(session, settings.province_name)
+    seed_monitoring(session, settings)
     return SeedResult(
         organisations_added=added,
         briefings_added=made,
