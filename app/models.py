@@ -25,6 +25,7 @@ from app.incidents.models import Matter, MatterLink, MatterOrganisation
 from app.monitoring.models import (
     MonitoringSource,
     PressItem,
+    PressItemAssignment,
     PressItemMatch,
     WatchRule,
     WatchRuleOrganisation,
@@ -94,6 +95,7 @@ __all__ = [
     "OrganisationName",
     "OutboxMessage",
     "PressItem",
+    "PressItemAssignment",
     "PressItemMatch",
     "Question",
     "QuestionSupport",

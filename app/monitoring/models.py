@@ -48,6 +48,19 @@ TONE_LABELS = {
 }
 
 
+class Importance(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+IMPORTANCE_LABELS = {
+    Importance.LOW: N_("Low"),
+    Importance.NORMAL: N_("Normal"),
+    Importance.HIGH: N_("High"),
+}
+
+
 class MonitoringSource(SQLModel, table=True):
     """A feed the office follows. The watcher fetches it every `interval_minutes`; after an error
     it waits longer each time (`failures`), and `last_error` says why to the office."""
@@ -117,6 +130,12 @@ class PressItem(SQLModel, table=True):
     excerpt: str = Field(default="", max_length=2000)
     published_at: datetime = Field(sa_type=UTCDateTime, index=True)
     tone: Tone = Field(default=Tone.UNASSESSED, sa_type=EnumText(Tone), index=True)
+    importance: Importance = Field(default=Importance.NORMAL, sa_type=EnumText(Importance))
+    note: str = Field(default="", max_length=2000)  # the office's assessment
+    assessed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assessed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    # The sudden matter opened from it (Art. 7(3), 7(4), or 7(6) with the correction asked for).
+    matter_id: int | None = Field(default=None, foreign_key="sudden_matter.id", index=True)
     entered_by: int | None = Field(default=None, foreign_key="app_user.id")  # by hand
     stored_name: str = Field(default="", max_length=200)  # a file entered by hand (storage)
     filename: str = Field(default="", max_length=255)
@@ -131,3 +150,20 @@ class PressItemMatch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="press_item.id", index=True)
     rule_id: int = Field(foreign_key="watch_rule.id")
+
+
+class PressItemAssignment(SQLModel, table=True):
+    """An organisation asked to verify an item and answer the office by `due_at`."""
+
+    __tablename__ = "press_item_assignment"
+    __table_args__ = (UniqueConstraint("item_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="press_item.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    requested_by: int | None = Field(default=None, foreign_key="app_user.id")
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    answer: str = Field(default="", max_length=10_000)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_by: int | None = Field(default=None, foreign_key="app_user.id")

@@ -133,6 +133,16 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("The spokesperson's office reminds you: “%(what)s” is waiting for your organisation."),
         DEPT,
     ),
+    NoticeKind.PRESS_ITEM_ASSIGNED: Kind(
+        N_("Press reports to verify"),
+        N_("The office asks your organisation to verify a press report by %(due)s: “%(title)s”"),
+        DEPT,
+    ),
+    NoticeKind.PRESS_ITEM_ANSWERED: Kind(
+        N_("Answers about press reports"),
+        N_("%(organisation)s answered about the press report “%(title)s”."),
+        frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON}),
+    ),
 }
 
 # Outcomes and changes named in notices (params listed in `translated`).

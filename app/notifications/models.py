@@ -38,6 +38,8 @@ class NoticeKind(StrEnum):
     STATEMENT_RETURNED = "statement_returned"  # its writers: an edition sent back to draft
     OFFICE_REMINDER = "office_reminder"  # a department: the office reminds it of its work
     CONTENT_LATE = "content_late"  # the office: a call's deadline passed with content missing
+    PRESS_ITEM_ASSIGNED = "press_item_assigned"  # a department: verify a press item by a time
+    PRESS_ITEM_ANSWERED = "press_item_answered"  # the office: a department answered about an item
 
 
 class Delivery(StrEnum):

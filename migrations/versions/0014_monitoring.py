@@ -96,6 +96,11 @@ def upgrade() -> None:
         sa.Column("excerpt", sa.String(length=2000), nullable=False),
         _when("published_at", nullable=False),
         sa.Column("tone", sa.String(length=32), nullable=False),
+        sa.Column("importance", sa.String(length=32), nullable=False),
+        sa.Column("note", sa.String(length=2000), nullable=False),
+        _when("assessed_at"),
+        sa.Column("assessed_by", sa.Integer(), nullable=True),
+        sa.Column("matter_id", sa.Integer(), nullable=True),
         sa.Column("entered_by", sa.Integer(), nullable=True),
         sa.Column("stored_name", sa.String(length=200), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
@@ -114,12 +119,61 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["entered_by"], ["app_user.id"], name=op.f("fk_press_item_entered_by_app_user")
         ),
+        sa.ForeignKeyConstraint(
+            ["assessed_by"], ["app_user.id"], name=op.f("fk_press_item_assessed_by_app_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["matter_id"], ["sudden_matter.id"], name=op.f("fk_press_item_matter_id_sudden_matter")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_press_item")),
         sa.UniqueConstraint("url_key", name=op.f("uq_press_item_url_key")),
     )
     op.create_index(op.f("ix_press_item_source_id"), "press_item", ["source_id"])
     op.create_index(op.f("ix_press_item_published_at"), "press_item", ["published_at"])
     op.create_index(op.f("ix_press_item_tone"), "press_item", ["tone"])
+    op.create_index(op.f("ix_press_item_matter_id"), "press_item", ["matter_id"])
+    op.create_table(
+        "press_item_assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        _when("due_at", nullable=False),
+        sa.Column("requested_by", sa.Integer(), nullable=True),
+        _when("requested_at", nullable=False),
+        sa.Column("answer", sa.String(length=10000), nullable=False),
+        _when("answered_at"),
+        sa.Column("answered_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["press_item.id"], name=op.f("fk_press_item_assignment_item_id_press_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_press_item_assignment_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by"],
+            ["app_user.id"],
+            name=op.f("fk_press_item_assignment_requested_by_app_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["answered_by"],
+            ["app_user.id"],
+            name=op.f("fk_press_item_assignment_answered_by_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_press_item_assignment")),
+        sa.UniqueConstraint(
+            "item_id",
+            "organisation_id",
+            name=op.f("uq_press_item_assignment_item_id_organisation_id"),
+        ),
+    )
+    op.create_index(op.f("ix_press_item_assignment_item_id"), "press_item_assignment", ["item_id"])
+    op.create_index(
+        op.f("ix_press_item_assignment_organisation_id"),
+        "press_item_assignment",
+        ["organisation_id"],
+    )
     op.create_table(
         "press_item_match",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -138,6 +192,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("press_item_assignment")
     op.drop_table("press_item_match")
     op.drop_table("press_item")
     op.drop_table("watch_rule_organisation")
