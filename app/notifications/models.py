@@ -38,6 +38,8 @@ class NoticeKind(StrEnum):
     STATEMENT_RETURNED = "statement_returned"  # its writers: an edition sent back to draft
     OFFICE_REMINDER = "office_reminder"  # a department: the office reminds it of its work
     CONTENT_LATE = "content_late"  # the office: a call's deadline passed with content missing
+    ATTENDANCE_CONFIRMED = "attendance_confirmed"  # a journalist registered to attend (or changed)
+    ATTENDANCE_REFUSED = "attendance_refused"  # the office refused their registration
 
 
 class Delivery(StrEnum):
