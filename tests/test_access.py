@@ -165,6 +165,7 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "notice_id": 1,
         "token": "1.x",
         "year": 2026,
+        "registration_id": 1,
     }
     browsers: dict[str, WebClient] = {}
     for name in PEOPLE:
