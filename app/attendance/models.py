@@ -32,7 +32,7 @@ class RegistrationStatus(StrEnum):
 
 
 STATUS_LABELS: dict[RegistrationStatus, str] = {
-    RegistrationStatus.REGISTERED: N_("Registered"),
+    RegistrationStatus.REGISTERED: N_("Registration confirmed"),
     RegistrationStatus.CANCELLED: N_("Cancelled by the journalist"),
     RegistrationStatus.REFUSED: N_("Refused"),
 }
