@@ -109,7 +109,9 @@ def mine(session: Session, user_id: int) -> list[tuple[Registration, Briefing]]:
     return [*upcoming, *(r for r in rows if r[1].ends_at < now)]
 
 
-def coming(session: Session, user_id: int, *, limit: int = 5) -> list[tuple[Registration, Briefing]]:
+def coming(
+    session: Session, user_id: int, *, limit: int = 5
+) -> list[tuple[Registration, Briefing]]:
     """The journalist's current registrations for briefings still to come (the dashboard)."""
     now = utcnow()
     return [
