@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.accounts import service as accounts
 from app.accounts.models import Role, UserStatus
 from app.annual.demo import seed_report
+from app.attendance.demo import seed_attendance
 from app.audit import service as audit
 from app.audit.service import Actor
 from app.briefings import clashes
@@ -92,6 +93,7 @@ class SeedResult:
     giao_ban_added: int = 0
     annual_reports_added: int = 0  # the draft of this year's report to the Ministry
     votes_added: int = 0  # journalists' up-votes in the room's queue
+    registrations_added: int = 0  # journalists registered to attend coming briefings
 
 
 def seed_demo(session: Session, settings: Settings) -> SeedResult:
@@ -135,6 +137,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
     giao_ban = seed_giao_ban(session)
     annual = seed_report(session, settings.province_name)
     seed_monitoring(session, settings)
+    registrations = seed_attendance(session, settings)
     return SeedResult(
         organisations_added=added,
         briefings_added=made,
@@ -149,6 +152,7 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         giao_ban_added=giao_ban,
         annual_reports_added=annual,
         votes_added=votes,
+        registrations_added=registrations,
     )
 
 

@@ -22,6 +22,8 @@ from app import (
 from app.accounts import api as accounts_api
 from app.accounts import routes as accounts_routes
 from app.annual import web as annual_web
+from app.attendance.web import journalist as attendance_journalist
+from app.attendance.web import office as attendance_office
 from app.audit import routes as audit_routes
 from app.briefings.web import api as briefings_api
 from app.briefings.web import briefing as briefings_briefing
@@ -187,6 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         briefings_compliance.router,
         briefings_feeds.router,  # before the public pages: /briefings/{id}.ics
         briefings_public.router,
+        attendance_journalist.router,
+        attendance_office.router,
         content_calls.router,
         content_submissions.router,
         content_agenda.router,

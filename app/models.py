@@ -2,6 +2,7 @@
 
 from app.accounts.models import LoginThrottle, User, UserSession
 from app.annual.models import AnnualReport
+from app.attendance.models import AttendanceSettings, Registration
 from app.audit.models import AuditEvent
 from app.briefings.models import (
     AgendaItem,
@@ -70,6 +71,7 @@ __all__ = [
     "Answer",
     "AnswerFile",
     "Attachment",
+    "AttendanceSettings",
     "AuditEvent",
     "Briefing",
     "BriefingChange",
@@ -101,6 +103,7 @@ __all__ = [
     "QuestionSupport",
     "QuestionTransfer",
     "QuestionVote",
+    "Registration",
     "SeriesInvitee",
     "SitePage",
     "Spokesperson",

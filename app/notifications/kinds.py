@@ -143,6 +143,17 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("%(organisation)s answered about the press report “%(title)s”."),
         frozenset({Role.PRESS_OFFICE, Role.SPOKESPERSON}),
     ),
+    NoticeKind.ATTENDANCE_CONFIRMED: Kind(
+        N_("Your registrations to attend briefings"),
+        N_("You are registered to attend “%(briefing)s” on %(time)s: %(mode)s."),
+        JOURNALIST,
+        translated=("mode",),
+    ),
+    NoticeKind.ATTENDANCE_REFUSED: Kind(
+        N_("A registration to attend refused by the office"),
+        N_("Your registration to attend “%(briefing)s” was refused: %(reason)s"),
+        JOURNALIST,
+    ),
 }
 
 # Outcomes and changes named in notices (params listed in `translated`).

@@ -40,6 +40,8 @@ class NoticeKind(StrEnum):
     CONTENT_LATE = "content_late"  # the office: a call's deadline passed with content missing
     PRESS_ITEM_ASSIGNED = "press_item_assigned"  # a department: verify a press item by a time
     PRESS_ITEM_ANSWERED = "press_item_answered"  # the office: a department answered about an item
+    ATTENDANCE_CONFIRMED = "attendance_confirmed"  # a journalist registered to attend (or changed)
+    ATTENDANCE_REFUSED = "attendance_refused"  # the office refused their registration
 
 
 class Delivery(StrEnum):

@@ -199,6 +199,7 @@ class Line:
     text: str
     url: str
     at: str
+    ics: str = ""  # the reader's calendar event of a briefing they registered for
 
 
 def _env(settings: Settings) -> Environment:
@@ -215,6 +216,7 @@ def _mail_one(session: Session, settings: Settings, user: User, notices: list[No
             kinds.text(n.kind, n.params, locale),
             f"{base}{n.link}",
             to_local(n.created_at or utcnow()).strftime("%d/%m/%Y %H:%M"),
+            f"{base}{n.params['ics']}" if str(n.params.get("ics", "")).startswith("/") else "",
         )
         for n in notices
     ]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
+from app.attendance.models import MODE_LABELS, Registration, RegistrationStatus
 from app.briefings.models import Briefing
 from app.briefings.states import SCHEDULED
 from app.config import Settings
@@ -94,9 +95,9 @@ def question_outcome(session: Session, q: Question, outcome: str) -> None:
 
 
 def briefing_audience(session: Session, briefing: Briefing) -> list[User]:
-    """Who is told of a change to a briefing: the invited organisations' focal officers and the
-    journalists who sent questions for it (none before it is announced: nobody outside the
-    office knew of it)."""
+    """Who is told of a change to a briefing: the invited organisations' focal officers, the
+    journalists who sent questions for it and those registered to attend (none before it is
+    announced: nobody outside the office knew of it)."""
     from app.briefings.models import BriefingInvitee
 
     if briefing.announced_at is None:
@@ -122,21 +123,78 @@ def briefing_audience(session: Session, briefing: Briefing) -> list[User]:
         if journalist_ids
         else []
     )
-    return [*department_users(session, orgs), *journalists]
+    asked = {u.id for u in journalists}
+    attending = [u for u in briefing_attendees(session, briefing) if u.id not in asked]
+    return [*department_users(session, orgs), *journalists, *attending]
+
+
+def briefing_attendees(session: Session, briefing: Briefing) -> list[User]:
+    """The journalists registered to attend (active accounts, registration not cancelled or
+    refused)."""
+    return list(
+        session.exec(
+            select(User)
+            .join(Registration, col(Registration.journalist_id) == User.id)
+            .where(
+                Registration.briefing_id == briefing.id,
+                Registration.status == RegistrationStatus.REGISTERED,
+                User.status == UserStatus.ACTIVE,
+            )
+        ).all()
+    )
+
+
+def attendee_ics(briefing: Briefing) -> str:
+    """The address of a registered journalist's calendar event for the briefing."""
+    return f"/briefings/{briefing.id}/attendance.ics"
 
 
 def briefing_changed(session: Session, briefing: Briefing, change: str) -> None:
-    """To `briefing_audience`, once per change."""
+    """To `briefing_audience`, once per change; those registered to attend also get the link to
+    their updated calendar event."""
     people = briefing_audience(session, briefing)
     if not people:
         return
+    attending = {u.id for u in briefing_attendees(session, briefing)}
+    params = {"briefing": briefing.title_vi, "change": CHANGES[change]}
+    for group, extra in (
+        ([u for u in people if u.id not in attending], {}),
+        ([u for u in people if u.id in attending], {"ics": attendee_ics(briefing)}),
+    ):
+        notify(
+            session,
+            group,
+            NoticeKind.BRIEFING_CHANGED,
+            params=params | extra,
+            link=f"/briefings/{briefing.id}",
+            dedupe=f"briefing:{briefing.id}:{change}:{briefing.sequence}",
+        )
+
+
+def attendance_confirmed(session: Session, reg: Registration, briefing: Briefing) -> None:
+    """To the journalist who registered or changed their registration."""
     notify(
         session,
-        people,
-        NoticeKind.BRIEFING_CHANGED,
-        params={"briefing": briefing.title_vi, "change": CHANGES[change]},
-        link=f"/briefings/{briefing.id}",
-        dedupe=f"briefing:{briefing.id}:{change}:{briefing.sequence}",
+        active_user(session, reg.journalist_id),
+        NoticeKind.ATTENDANCE_CONFIRMED,
+        params={
+            "briefing": briefing.title_vi,
+            "mode": MODE_LABELS[reg.mode],
+            "time": format_datetime(briefing.starts_at),
+            "ics": attendee_ics(briefing),
+        },
+        link=f"/briefings/{briefing.id}/attendance",
+    )
+
+
+def attendance_refused(session: Session, reg: Registration, briefing: Briefing) -> None:
+    """To the journalist whose registration the office refused, with the reason."""
+    notify(
+        session,
+        active_user(session, reg.journalist_id),
+        NoticeKind.ATTENDANCE_REFUSED,
+        params={"briefing": briefing.title_vi, "reason": _short(reg.refusal_reason, 300)},
+        link=f"/briefings/{briefing.id}/attendance",
     )
 
 

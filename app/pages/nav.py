@@ -48,6 +48,7 @@ PUBLIC_MENU = (
     MenuItem(N_("Statements"), "/statements", PUBLIC),
     MenuItem(N_("Spokespersons"), "/spokespersons", PUBLIC),
     MenuItem(N_("My questions"), "/questions", JOURNALIST),
+    MenuItem(N_("My registrations"), "/attendance", JOURNALIST),
     MenuItem(N_("Reports"), "/reports", REPORTS),
     MenuItem(N_("Register as a journalist"), "/register", PUBLIC, anonymous_only=True),
 )

@@ -14,6 +14,8 @@ from app.access import JOURNALIST, OFFICE, Public, SignedIn
 from app.accounts import service as accounts
 from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User
 from app.annual import service as annual
+from app.attendance import service as attendance
+from app.attendance.models import MODE_LABELS
 from app.audit.service import Actor
 from app.briefings import service as briefings
 from app.briefings.models import STATUS_LABELS as BRIEFING_STATUS_LABELS
@@ -143,7 +145,12 @@ def _question_cards(session: Session, actor: Actor, user: User) -> dict[str, Any
         rows.sort(key=lambda q: (q.due_at or FAR, q.id or 0))
         return {"assigned_questions": rows[:6]}
     if JOURNALIST.permits(user):
-        return {"my_questions": questions.listing(session, actor=actor, limit=5)}
+        assert user.id is not None
+        return {
+            "my_questions": questions.listing(session, actor=actor, limit=5),
+            "my_registrations": attendance.coming(session, user.id, limit=5),
+            "mode_labels": MODE_LABELS,
+        }
     return {}
 
 

@@ -634,6 +634,8 @@ def test_the_preferences_page_lists_only_the_kinds_for_the_role(
         K.QUESTION_ANSWERED.value,
         K.BRIEFING_CHANGED.value,
         K.STATEMENT_PUBLISHED.value,
+        K.ATTENDANCE_CONFIRMED.value,
+        K.ATTENDANCE_REFUSED.value,
     }
     assert "News of your questions" in text_of(journalist_page.text)
     assert "A call for content" not in text_of(journalist_page.text)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from app.access import OfficeOnly
 from app.accounts.models import Role
+from app.attendance import service as attendance
 from app.briefings import service
 from app.briefings.models import CHANGE_LABELS, STATUS_LABELS, Briefing
 from app.briefings.states import SCHEDULED, WORKFLOW, Step
@@ -152,6 +153,7 @@ def _detail_context(session: Session, briefing: Briefing) -> dict[str, Any]:
         "actions": WORKFLOW.allowed(briefing.status),
         # Taking questions from the room now: the links to the live screens stand out.
         "live": questions.is_live(briefing),
+        "attendance": attendance.summary(session, briefing),
         "action_labels": WORKFLOW.labels,
         "status_labels": STATUS_LABELS,
         "change_labels": CHANGE_LABELS,

@@ -6,6 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import JOURNALIST, OFFICE, Public
+from app.accounts.models import Role, User, UserStatus
+from app.attendance import service as attendance
+from app.attendance.models import MODE_LABELS
+from app.attendance.models import STATUS_LABELS as ATTENDANCE_LABELS
 from app.briefings import service
 from app.briefings.models import CHANGE_LABELS, STATUS_LABELS
 from app.briefings.states import SCHEDULED
@@ -62,6 +66,7 @@ def briefing_page(
     assert briefing.id is not None
     org_views = {o.id: o for o in orgs.list_organisations(session, include_retired=True)}
     qa = questions.public_qa(session, briefing.id)
+    user = identity.user
     return render(
         request,
         "briefings/public_detail.html",
@@ -84,5 +89,25 @@ def briefing_page(
             "can_ask": JOURNALIST.permits(identity.user) and briefing.status in SCHEDULED,
             # … and, while it takes questions from the room, ask and vote from the live page.
             "can_join_live": JOURNALIST.permits(identity.user) and questions.is_live(briefing),
+            # Registering to attend: the state of registration, and the journalist's own.
+            "attendance": attendance.summary(session, briefing),
+            "my_registration": attendance.registration_of(session, briefing.id, user.id)
+            if JOURNALIST.permits(user) and user is not None and user.id is not None
+            else None,
+            "attendance_role": _attendance_role(user),
+            "mode_labels": MODE_LABELS,
+            "attendance_labels": ATTENDANCE_LABELS,
         },
     )
+
+
+def _attendance_role(user: User | None) -> str:
+    """Which way the page explains registering to attend: a verified journalist registers; the
+    others are told why they cannot."""
+    if user is None:
+        return "anonymous"
+    if JOURNALIST.permits(user):
+        return "verified"
+    if user.role == Role.JOURNALIST:
+        return "pending" if user.status == UserStatus.PENDING else "unverified"
+    return "staff"
