@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, User
@@ -252,6 +253,12 @@ def register(
     reg.revision += 1
     reg.updated_at = now
     session.add(reg)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same first registration sent twice at once: one wins
+        raise Conflict(
+            Msg("You registered for this briefing a moment ago: reload the page to see it.")
+        ) from exc
     audit.record(
         session,
         actor,

@@ -256,6 +256,34 @@ def test_two_journalists_taking_the_last_seat_at_once_get_one_seat(app: Any, db:
     assert len(db.exec(select(Registration).where(Registration.briefing_id == b.id)).all()) == 1
 
 
+def test_the_same_registration_sent_twice_at_once_is_kept_once(app: Any, db: Session) -> None:
+    """A double click on a slow line: one registration, one seat, and the other request is
+    told so (or finds it made) instead of failing."""
+    b = make_briefing(db, announced=True)
+    j = journalist(db)
+    barrier = threading.Barrier(2)
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        with Session(app.state.engine) as session:
+            barrier.wait()
+            try:
+                register(session, j, b, "in_person")
+                outcome.append("registered")
+            except Conflict:
+                outcome.append("conflict")
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcome) in (["conflict", "registered"], ["registered", "registered"])
+    db.expire_all()
+    assert len(db.exec(select(Registration).where(Registration.briefing_id == b.id)).all()) == 1
+    assert seats_taken(db, b) == 1
+
+
 def test_closed_registration_refuses_registering_changing_and_cancelling(db: Session) -> None:
     b = make_briefing(db, announced=True)
     j = journalist(db)
