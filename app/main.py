@@ -55,6 +55,7 @@ from app.middleware import (
 )
 from app.monitoring import routes as monitoring_routes
 from app.monitoring import watcher as monitoring_watcher
+from app.monitoring import work_routes as monitoring_work
 from app.notifications import routes as notifications_routes
 from app.notifications import scheduler as notifications_scheduler
 from app.notifications import service as notifications_service
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         annual_web.router,
         incidents_routes.router,
         monitoring_routes.router,
+        monitoring_work.router,
         giaoban_routes.router,
         sitepages_routes.router,
         notifications_routes.router,

@@ -15,7 +15,7 @@ from app.errors import ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_int
 from app.i18n import Msg
-from app.monitoring import service
+from app.monitoring import service, work_routes
 from app.monitoring.models import MEDIUM_LABELS, TONE_LABELS, Medium, Tone
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
@@ -66,8 +66,7 @@ def items_page(
 def item_page(
     request: Request, item_id: int, identity: OfficeOnly, session: SessionDep
 ) -> Response:
-    row = service.item_detail(session, item_id)
-    return render(request, "monitoring/item.html", {**_labels(), "row": row})
+    return work_routes.item_page(request, session, item_id)
 
 
 def _item_form(

@@ -82,6 +82,9 @@ WORKSPACE = (
         N_("Calls for content"), "/dept/calls", DEPARTMENT, section=("/dept/calls", "/submissions")
     ),
     MenuItem(N_("Questions for us"), "/dept/questions", DEPARTMENT, section=("/dept/questions",)),
+    MenuItem(
+        N_("Press reports to verify"), "/dept/monitoring", DEPARTMENT, section=("/dept/monitoring",)
+    ),
     MenuItem(N_("Organisations"), "/admin/organisations", ADMIN, section=("/admin/organisations",)),
     MenuItem(N_("Users"), "/admin/users", ADMIN, section=("/admin/users",)),
     MenuItem(N_("Holidays"), "/admin/holidays", ADMIN, section=("/admin/holidays",)),
