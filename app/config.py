@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     monitoring_interval_seconds: int = Field(default=60, ge=0)
     monitoring_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
     monitoring_max_feed_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # The digest for leadership by e-mail (comma-separated addresses; empty: none), each day after
+    # this local hour for the day before, and on Mondays for the week before.
+    monitoring_digest_recipients: str = Field(default="", max_length=2000)
+    monitoring_digest_hour: int = Field(default=7, ge=0, le=23)
 
     # The site's official identity, shown in every page's footer (Decree 42/2022 on government
     # websites): the agency in charge (empty: the People's Committee of `province_name`), its

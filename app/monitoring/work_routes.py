@@ -14,13 +14,15 @@ from app.access import DepartmentOnly, OfficeOnly
 from app.db import SessionDep
 from app.errors import ValidationFailed
 from app.flash import flash
-from app.forms import parse_int
+from app.forms import parse_date, parse_int
 from app.i18n import Msg
 from app.incidents import queries as matters
 from app.incidents.forms import moment_value, parse_moment
-from app.monitoring import assessment, service
+from app.monitoring import assessment, digest, service
 from app.monitoring.models import IMPORTANCE_LABELS, MEDIUM_LABELS, TONE_LABELS, Importance, Tone
 from app.orgs import service as orgs
+from app.pdf import write_pdf
+from app.storage import download_headers
 from app.templating import redirect, render, request_locale
 from app.timeutil import utcnow
 
@@ -238,3 +240,39 @@ def dept_answer(
         )
     flash(request, Msg("Your answer has been sent to the spokesperson's office."))
     return redirect(request, "/dept/monitoring")
+
+
+# --- The digest --------------------------------------------------------------------------------
+
+
+def _digest_context(request: Request, session: Session, period: str, on: str) -> dict[str, Any]:
+    chosen = digest.WEEK if period == digest.WEEK else digest.DAY
+    result = digest.build(session, chosen, parse_date(on), request_locale(request))
+    return {
+        "digest": result,
+        "tone_labels": TONE_LABELS,
+        "false_tone": Tone.FALSE,
+        "negative_tone": Tone.NEGATIVE,
+    }
+
+
+@router.get("/office/monitoring/digest")
+def digest_page(
+    request: Request, identity: OfficeOnly, session: SessionDep, period: str = "", on: str = ""
+) -> Response:
+    return render(request, "monitoring/digest.html", _digest_context(request, session, period, on))
+
+
+@router.get("/office/monitoring/digest.pdf")
+def digest_pdf(
+    request: Request, identity: OfficeOnly, session: SessionDep, period: str = "", on: str = ""
+) -> Response:
+    context = _digest_context(request, session, period, on)
+    html = bytes(render(request, "monitoring/digest_pdf.html", context).body).decode()
+    found = context["digest"]
+    name = f"theo-doi-bao-chi-{found.period}-{found.first.isoformat()}.pdf"
+    return Response(
+        write_pdf(html),
+        media_type="application/pdf",
+        headers=download_headers(name),
+    )

@@ -43,7 +43,7 @@ MAX_DELAY = timedelta(hours=6)  # the longest wait between two attempts
 BACKOFF_FACTOR = 4
 
 
-def _domain(settings: Settings) -> str:
+def domain(settings: Settings) -> str:
     address = parseaddr(settings.mail_from)[1]
     return address.rpartition("@")[2] or "pressdesk.invalid"
 
@@ -70,7 +70,7 @@ def enqueue(
         text_body=text,
         html_body=html,
         unsubscribe_url=unsubscribe_url,
-        message_id=f"<{uuid.uuid4().hex}@{_domain(settings)}>",
+        message_id=f"<{uuid.uuid4().hex}@{domain(settings)}>",
     )
     session.add(message)
     return message

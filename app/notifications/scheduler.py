@@ -60,10 +60,17 @@ async def run(engine: Engine, settings: Settings) -> None:
 def _register_defaults() -> None:
     """Reminders first (they write notices), then the e-mails for notices (at once for those
     written outside a request, and the daily digests)."""
+    from app.monitoring import mailing
     from app.notifications import announcements, service, triggers, work
 
     # Then the statements announced to subscribers, then their digests.
-    hooks = (triggers.reminders, triggers.matter_reminders, work.content_late, service.mail_notices)
+    hooks = (
+        triggers.reminders,
+        triggers.matter_reminders,
+        work.content_late,
+        service.mail_notices,
+        mailing.mail_digests,
+    )
     for hook in (*hooks, *announcements.HOOKS):
         if hook not in BEFORE_SEND:
             BEFORE_SEND.append(hook)
