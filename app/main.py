@@ -53,6 +53,7 @@ from app.middleware import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
 )
+from app.monitoring import api as monitoring_api
 from app.monitoring import routes as monitoring_routes
 from app.monitoring import watcher as monitoring_watcher
 from app.monitoring import work_routes as monitoring_work
@@ -225,6 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_api.router,
         statements_api.router,
         reports_api.router,
+        monitoring_api.router,
         annual_web.api,
     ):
         app.include_router(router)

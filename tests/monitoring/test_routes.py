@@ -124,3 +124,61 @@ def test_only_the_office_monitors(db: Session, web: WebClient, role: Role) -> No
         assert web.get(path).status_code == 403
     r = web.post("/office/monitoring/rules", {"name": "X", "all_of": "ha long"})
     assert r.status_code == 403 and db.exec(select(WatchRule)).all() == []
+
+
+def test_the_api_lists_and_creates_press_items_and_lists_sources(
+    db: Session, app: Any, office: WebClient, feeds: FeedServer
+) -> None:
+    url = feeds.serve_file("/rss", "baoquangninh.rss")
+    office.post(
+        "/office/monitoring/sources",
+        {"name": "Báo Quảng Ninh", "feed_url": url, "interval_minutes": "30", "active": "1"},
+    )
+    office.post("/office/monitoring/rules", {"name": "Hạ Long", "all_of": "ha long", "active": "1"})
+    watcher.run_once(app.state.engine, app.state.settings)
+    token = office.csrf()
+    body = office.client.get("/api/v1/press-items").json()
+    assert [i["title"] for i in body["items"]] == [
+        "Thông tin sai sự thật về sự cố tàu du lịch trên vịnh Hạ Long",
+        "Hạ Long đón 1,2 triệu lượt khách trong tháng 11",
+    ]
+    assert body["items"][0]["rules"] == ["Hạ Long"] and body["next_before"] is None
+    made = office.client.post(
+        "/api/v1/press-items",
+        json={
+            "outlet": "VTV1",
+            "medium": "television",
+            "title": "Thời sự 19h",
+            "published_on": "2026-12-03",
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert made.status_code == 201 and made.json()["medium"] == "television"
+    bad = office.client.post(
+        "/api/v1/press-items",
+        json={
+            "outlet": "VTV1",
+            "title": "X",
+            "url": "javascript:alert(1)",
+            "published_on": "2026-12-03",
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    assert bad.status_code == 422
+    only_false = office.client.get("/api/v1/press-items?tone=unassessed").json()["items"]
+    assert len(only_false) == 3
+    [source] = office.client.get("/api/v1/monitoring-sources").json()
+    assert (
+        source["name"] == "Báo Quảng Ninh"
+        and source["items_found"] == 2
+        and source["failures"] == 0
+    )
+    assert "/api/v1/press-items" in office.client.get("/openapi.json").json()["paths"]
+
+
+def test_the_api_is_the_offices_only(db: Session, web: WebClient) -> None:
+    assert web.get("/api/v1/press-items").status_code == 401
+    user = make_user(db, Role.DEPARTMENT)
+    web.login(user.email, PASSWORD)
+    assert web.get("/api/v1/press-items").status_code == 403
+    assert web.get("/api/v1/monitoring-sources").status_code == 403
