@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run test lint format check-migrations messages bench soak clean help constraints
+.PHONY: run test lint format check-migrations messages bench bench-watch soak clean help constraints
 
 help:
 	@echo "make run    - set up .venv, migrate the SQLite database under var/, load demo data, serve on http://$(HOST):$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff (lint and format check) and mypy"
 	@echo "make messages - extract translatable text and update the vi/en catalogs"
 	@echo "make bench  - 10,000 statements, one worker, wrk on loopback: public pages against a floor route"
+	@echo "make bench-watch - the feed watcher: 200 sources x 50 items on loopback, under 30 s (SQLite, and PostgreSQL if up)"
 	@echo "make soak   - demo data, one worker, 60 s of mixed wrk traffic (public, sign-in, drafts, questions) at 64 connections"
 
 $(BIN)/python:
@@ -73,6 +74,9 @@ messages: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(BIN)/python -m tests.bench.run
+
+bench-watch: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.bench.watch
 
 soak: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { echo "make soak needs wrk (Debian: apt-get install wrk)"; exit 1; }
