@@ -70,6 +70,13 @@ def _items(session: Session, first: date, last: date) -> list[PressItem]:
 
 def build(session: Session, period: str, on: date | None = None, locale: str = "vi") -> Digest:
     first, last = bounds(period, on or local_today())
+    return between(session, first, last, locale, period=period)
+
+
+def between(
+    session: Session, first: date, last: date, locale: str = "vi", *, period: str = ""
+) -> Digest:
+    """The digest of any span of local days (the reports' period)."""
     items = _items(session, first, last)
     digest = Digest(period, first, last, len(items))
     digest.by_tone = {t: 0 for t in Tone} | dict(Counter(i.tone for i in items))
@@ -115,3 +122,28 @@ def trend(session: Session, last: date) -> list[tuple[date, dict[Tone, int]]]:
         day = published_at.astimezone(LOCAL_TZ).date()
         weeks[day - timedelta(days=day.weekday())][Tone(tone)] += 1
     return [(week, dict(counts)) for week, counts in weeks.items()]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the reports show of monitoring over their period."""
+
+    items: int
+    false: int
+    negative: int
+    matters: int  # false reports a sudden matter was opened about
+    corrections_requested: int
+    corrections_published: int
+
+
+def figures(session: Session, first: date, last: date) -> Figures:
+    found = between(session, first, last)
+    matters_ = [f.matter for f in found.false_reports if f.matter is not None]
+    return Figures(
+        items=found.total,
+        false=found.by_tone[Tone.FALSE],
+        negative=found.by_tone[Tone.NEGATIVE],
+        matters=len(matters_),
+        corrections_requested=sum(1 for m in matters_ if m.correction_requested),
+        corrections_published=sum(1 for m in matters_ if m.correction_published),
+    )

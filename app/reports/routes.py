@@ -24,6 +24,7 @@ from app.db import SessionDep
 from app.errors import NotFound, ValidationFailed
 from app.forms import parse_int
 from app.i18n import N_, Msg, gettext
+from app.monitoring import digest as monitoring_digest
 from app.questions.models import Question
 from app.reports import charts, exports, service
 from app.reports.figures import NO_ORG, Item, Period, RuleResult, Scope, Summary
@@ -244,6 +245,11 @@ def dashboard(
         "state_labels": STATE_LABELS,
         "metric_label": lambda k: metric_label(k, ctx["names"].gettext, ctx["names"]),
         "link": lambda metric: _items_href(asked, metric, org=asked.org),
+        # Media monitoring beside the others, for the whole province (not per organisation).
+        "monitoring": None
+        if _is_department(identity) or asked.org is not None or asked.errors
+        else monitoring_digest.figures(session, asked.period.first, asked.period.last),
+        "is_office": identity.actor.is_office,
     }
     return render(
         request,

@@ -4,6 +4,7 @@ queued once per address however many workers run the hook."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
@@ -130,3 +131,19 @@ def test_the_digest_is_mailed_once_a_day_to_each_address(
     assert "Tin sai" in rows[0].text_body
     monday = at(date(2026, 12, 7), 8)
     assert mailing.mail_digests(db, settings, monday) == 4  # Sunday's day and last week's
+
+
+def test_the_reports_show_monitoring_beside_the_other_figures(
+    db: Session, web: WebClient, items: dict[str, Any]
+) -> None:
+    office = make_user(db, Role.PRESS_OFFICE)
+    web.login(office.email, PASSWORD)
+    r = web.get("/reports?from=2026-11-30&to=2026-12-06")
+    assert r.status_code == 200
+    section = r.text[r.text.index('id="h-monitoring"') :]
+    numbers = re.findall(r'<span class="figure-number">(\d+)</span>', section)
+    assert numbers[:6] == ["4", "1", "1", "0", "0", "0"]  # items, false, negative, matters...
+    dept = make_user(db, Role.DEPARTMENT)
+    web.logout()
+    web.login(dept.email, PASSWORD)
+    assert 'id="h-monitoring"' not in web.get("/reports?from=2026-11-30&to=2026-12-06").text
