@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app import cli
 from app.accounts.models import Role, User
+from app.attendance.demo import REPORTERS
 from app.briefings.models import BriefingKind
 from app.config import get_settings
 from app.orgs.models import Organisation
@@ -100,7 +101,8 @@ def test_seed_demo_is_idempotent_and_prints_passwords_once(
     assert not any(p in second for p in passwords)
     assert "Organisations added: 0" in second
     assert len(db.exec(select(Organisation)).all()) == orgs
-    assert len(db.exec(select(User)).all()) == 6
+    # The six demo accounts, and the reporters the attendance demo registers (no password given).
+    assert len(db.exec(select(User)).all()) == 6 + len(REPORTERS)
     roles = {u.role for u in db.exec(select(User)).all()}
     assert roles == set(Role)
 

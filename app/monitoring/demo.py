@@ -5,13 +5,15 @@ Run once: nothing is added when any source exists."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from app.audit.service import Actor
 from app.config import Settings
-from app.monitoring import service, urls
+from app.incidents.models import Matter
+from app.law.rulesets import current
+from app.monitoring import assessment, service, urls
 from app.monitoring.models import Medium, MonitoringSource, PressItem, PressItemMatch, Tone
 from app.orgs import service as orgs
 from app.timeutil import utcnow
@@ -108,4 +110,45 @@ def seed_monitoring(session: Session, settings: Settings) -> int:
         if rule is not None:
             session.add(PressItemMatch(item_id=item.id or 0, rule_id=rule_ids[rule]))
     session.commit()
-    return len(ITEMS)
+    return len(ITEMS) + _from_matters(session, actor, now)
+
+
+def _from_matters(session: Session, actor: Actor, now: datetime) -> int:
+    """The press behind the demo's false-information matters (their correction requested, one
+    published by the agency) becomes items linked to them; the rumour on social media opens a
+    sudden matter of its own (Art. 7(4): opinion divided)."""
+    added = 0
+    for matter in session.exec(
+        select(Matter).where(Matter.kind == "art7_6", Matter.article_title != "")
+    ):
+        agency = orgs.get(session, matter.agency_id) if matter.agency_id else None
+        url = matter.article_url if urls.is_web_address(matter.article_url) else ""
+        session.add(
+            PressItem(
+                outlet=agency.name("vi") if agency else "Cơ quan báo chí",
+                organisation_id=matter.agency_id,
+                url=urls.canonical(url) if url else "",
+                url_key=urls.key(url) if url else None,
+                title=matter.article_title,
+                excerpt=matter.summary[:2000],
+                published_at=min(matter.clock_started_at, now),
+                tone=Tone.FALSE,
+                matter_id=matter.id,
+            )
+        )
+        added += 1
+    rumour = session.exec(select(PressItem).where(PressItem.medium == Medium.SOCIAL)).first()
+    if rumour is not None and rumour.id is not None:
+        kinds = current().sudden_kinds
+        if "art7_4" in kinds:
+            assessment.escalate(
+                session,
+                actor=actor,
+                item_id=rumour.id,
+                kind="art7_4",
+                clock_started_at=now - timedelta(hours=3),
+                agency_id=None,
+                organisation_ids=[],
+            )
+    session.commit()
+    return added

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.audit.service import Actor
 from app.config import PROJECT_ROOT
+from app.incidents.models import Matter
 from app.monitoring import watcher
 from app.monitoring.demo import seed_monitoring
 from app.monitoring.models import MonitoringSource, PressItem, Tone
@@ -37,6 +38,9 @@ def test_the_demo_sources_are_read_from_the_apps_own_files(
     assert len(sources) == 2 and all(s.organisation_id for s in sources)
     tones = {i.tone for i in db.exec(select(PressItem))}
     assert tones == set(Tone)
+    rumour = db.exec(select(PressItem).where(PressItem.matter_id.is_not(None))).one()  # type: ignore[union-attr]
+    matter = db.get(Matter, rumour.matter_id)
+    assert matter is not None and matter.kind == "art7_4" and matter.due_at is not None
 
     result = watcher.run_once(app.state.engine, settings)
     assert result.errors == 0 and result.new_items == 4  # the article in both feeds is one item
