@@ -146,3 +146,24 @@ def test_a_false_report_escalates_to_a_matter_that_figure_6_counts(
         f for f in compute(db, current(), today - timedelta(days=7), today) if f.spec.number == 6
     ]
     assert [i.id for i in (six.total or ())] == [matter.id]
+
+
+def test_the_correction_request_is_drafted_from_the_matter(
+    db: Session, new_web: Any, world: dict[str, Any]
+) -> None:
+    office = signed_in(new_web, world["office"])
+    item_id = world["item"].id
+    form = {
+        "kind": "art7_6",
+        "clock_started_at": moment(-timedelta(minutes=30)),
+        "agency_id": str(world["agency"].id),
+        "organisation_ids": [],
+    }
+    assert office.post(f"/office/monitoring/items/{item_id}/escalate", form).status_code == 303
+    [matter] = db.exec(select(Matter)).all()
+    page = office.get(f"/office/statements/new?matter={matter.id}")
+    assert page.status_code == 200
+    assert 'value="Tin sai về dịch bệnh tại Móng Cái"' in page.text  # the article
+    assert f'<input type="hidden" name="matter" value="{matter.id}">' in page.text
+    assert "Căn cứ khoản 6 Điều 7 Nghị định 244/2026/NĐ-CP" in page.text  # the grounds
+    assert office.get("/office/statements/new?matter=999999").status_code == 404

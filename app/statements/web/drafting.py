@@ -20,6 +20,8 @@ from app.errors import Conflict, FileTooLarge, UnsupportedFile, ValidationFailed
 from app.flash import flash
 from app.forms import parse_ids, parse_int
 from app.i18n import Msg, gettext
+from app.incidents import correction
+from app.incidents import service as incidents
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.statements import service
@@ -54,6 +56,7 @@ TEXT_FIELDS = (
     "change_kind",
     "change_note",
     "revision",
+    "matter",  # a new correction request drafted from a sudden matter: linked to it when saved
 )
 KIND_VALUES = frozenset(k.value for k in StatementKind)
 CHANGE_VALUES = frozenset({ChangeKind.MAJOR.value, ChangeKind.MINOR.value})
@@ -198,11 +201,18 @@ def _form_page(
 
 
 @router.get("/office/statements/new")
-def new_statement_page(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+def new_statement_page(
+    request: Request, identity: OfficeOnly, session: SessionDep, matter: str = ""
+) -> Response:
+    """A new statement; `?matter=<id>`: the correction request of that false-information matter,
+    filled in from it (`incidents.correction`)."""
     form: dict[str, Any] = dict.fromkeys(TEXT_FIELDS, "") | {"topic_ids": [], "related_org_ids": []}
     issuers = orgs.list_organisations(session, kinds=(OrgKind.PEOPLES_COMMITTEE,))
     if len(issuers) == 1:  # the usual issuer: one choice less
         form["organisation_id"] = issuers[0].id
+    matter_id = parse_int(matter)
+    if matter_id is not None:
+        form |= correction.draft(session, matter_id)
     return _form_page(request, session, form)
 
 
@@ -233,6 +243,11 @@ async def new_statement(request: Request, identity: OfficeOnly, session: Session
     finally:
         for f in uploads:
             await f.close()
+    matter_id = parse_int(form["matter"])
+    if matter_id is not None and st.kind == StatementKind.CORRECTION_REQUEST:
+        incidents.link(
+            session, actor=identity.actor, matter_id=matter_id, kind="statement", ref=str(st.id)
+        )
     flash(request, Msg("The statement has been saved as a draft. Submit it for review when ready."))
     return redirect(request, f"/office/statements/{st.id}")
 
