@@ -82,6 +82,8 @@ UPLOAD_PATHS = (
     r"^/submissions/\d+/edit$",
     r"^/office/statements/(?:new|\d+/edit)$",
     r"^/(?:office|dept)/questions/\d+/answer$",
+    r"^/office/monitoring/items/new$",
+    r"^/dept/monitoring/\d+$",
 )
 
 

@@ -26,6 +26,7 @@ from app.incidents.models import Matter, MatterLink, MatterOrganisation
 from app.monitoring.models import (
     MonitoringSource,
     PressItem,
+    PressItemAnswerFile,
     PressItemAssignment,
     PressItemMatch,
     WatchRule,
@@ -97,6 +98,7 @@ __all__ = [
     "OrganisationName",
     "OutboxMessage",
     "PressItem",
+    "PressItemAnswerFile",
     "PressItemAssignment",
     "PressItemMatch",
     "Question",

@@ -29,6 +29,7 @@ PART = re.compile(r"\.[0-9a-f]{32}\.part")
 def referenced(session: Session) -> set[str]:
     """Every stored file name that a row refers to."""
     from app.content.models import Attachment
+    from app.monitoring.models import PressItem, PressItemAnswerFile
     from app.questions.models import AnswerFile
     from app.statements.models import Spokesperson, StatementFile
 
@@ -37,6 +38,8 @@ def referenced(session: Session) -> set[str]:
         Attachment.stored_name,
         AnswerFile.stored_name,
         StatementFile.stored_name,
+        PressItem.stored_name,
+        PressItemAnswerFile.stored_name,
         Spokesperson.document_stored_name,
     ):
         names |= {n for n in session.exec(select(column).where(col(column).is_not(None))) if n}

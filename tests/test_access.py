@@ -168,6 +168,7 @@ def test_each_role_against_each_route(app: Any, db: Session, new_web: Any) -> No
         "page": "privacy",
         "source_id": 1,
         "rule_id": 1,
+        "file_id": 1,
         "registration_id": 1,
     }
     browsers: dict[str, WebClient] = {}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
 
 from sqlmodel import Session, col, select
 
@@ -20,6 +22,7 @@ from app.incidents.queries import state_bodies
 from app.monitoring.models import (
     Importance,
     PressItem,
+    PressItemAnswerFile,
     PressItemAssignment,
     PressItemMatch,
     Tone,
@@ -29,6 +32,7 @@ from app.notifications import service as notices
 from app.notifications.models import NoticeKind
 from app.notifications.triggers import office_users
 from app.orgs import service as orgs
+from app.storage import storing
 from app.timeutil import format_datetime, to_local, utcnow
 from app.uow import use_case
 
@@ -153,6 +157,72 @@ def assignment_of(
     if row is None or organisation_id is None:
         raise NotFound()
     return row
+
+
+def answer_with_files(
+    session: Session,
+    *,
+    actor: Actor,
+    item_id: int,
+    text: str,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+    max_files: int,
+) -> PressItemAssignment:
+    """The answer with the documents that show it: all kept, or nothing (`storage.storing`)."""
+    if not any(name for name, _fp in files):
+        return answer(session, actor=actor, item_id=item_id, text=text)
+    with storing(
+        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
+    ) as pending:
+        row = answer.__wrapped__(session, actor=actor, item_id=item_id, text=text)  # type: ignore[attr-defined]
+        for p in pending:
+            session.add(
+                PressItemAnswerFile(
+                    assignment_id=row.id or 0,
+                    stored_name=p.stored_name,
+                    filename=p.filename,
+                    content_type=p.content_type,
+                    size=p.size,
+                    uploaded_by=actor.user_id,
+                )
+            )
+        record(
+            session,
+            actor,
+            "press_item.file_added",
+            get_item(session, item_id),
+            ", ".join(p.filename for p in pending),
+        )
+    return row
+
+
+def answer_files(
+    session: Session, assignment_ids: list[int]
+) -> dict[int, list[PressItemAnswerFile]]:
+    found: dict[int, list[PressItemAnswerFile]] = {}
+    if assignment_ids:
+        for f in session.exec(
+            select(PressItemAnswerFile)
+            .where(col(PressItemAnswerFile.assignment_id).in_(assignment_ids))
+            .order_by(col(PressItemAnswerFile.id))
+        ):
+            found.setdefault(f.assignment_id, []).append(f)
+    return found
+
+
+def answer_file(
+    session: Session, item_id: int, file_id: int, *, organisation_id: int | None, office: bool
+) -> PressItemAnswerFile:
+    """A file of an answer about the item: for the office, or the organisation that sent it."""
+    f = session.get(PressItemAnswerFile, file_id)
+    a = session.get(PressItemAssignment, f.assignment_id) if f else None
+    if f is None or a is None or a.item_id != item_id:
+        raise NotFound()
+    if not office and a.organisation_id != organisation_id:
+        raise NotFound()
+    return f
 
 
 @use_case

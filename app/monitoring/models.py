@@ -137,7 +137,7 @@ class PressItem(SQLModel, table=True):
     # The sudden matter opened from it (Art. 7(3), 7(4), or 7(6) with the correction asked for).
     matter_id: int | None = Field(default=None, foreign_key="sudden_matter.id", index=True)
     entered_by: int | None = Field(default=None, foreign_key="app_user.id")  # by hand
-    stored_name: str = Field(default="", max_length=200)  # a file entered by hand (storage)
+    stored_name: str = Field(default="", max_length=64)  # a file entered by hand (storage)
     filename: str = Field(default="", max_length=255)
     content_type: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -167,3 +167,18 @@ class PressItemAssignment(SQLModel, table=True):
     answer: str = Field(default="", max_length=10_000)
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class PressItemAnswerFile(SQLModel, table=True):
+    """A file a department sent with its answer about an item (never served inline)."""
+
+    __tablename__ = "press_item_answer_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="press_item_assignment.id", index=True)
+    stored_name: str = Field(max_length=64)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int = 0
+    uploaded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from app.access import OfficeOnly
 from app.db import SessionDep
-from app.errors import ValidationFailed
+from app.errors import FileTooLarge, NotFound, UnsupportedFile, ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_int
 from app.i18n import Msg
@@ -20,11 +21,13 @@ from app.monitoring.models import MEDIUM_LABELS, TONE_LABELS, Medium, Tone
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.statements import service as statements
+from app.storage import ACCEPT_ATTR, download_headers, path_of
 from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
 Many = Annotated[list[str], Form()]
+ITEM_FIELDS = ("outlet", "medium", "url", "title", "excerpt", "published_on")
 
 
 def _labels() -> dict[str, Any]:
@@ -80,6 +83,7 @@ def _item_form(
         "form": form or {"medium": Medium.TELEVISION.value},
         "errors": errors or {},
         "media": list(Medium),
+        "accept_files": ACCEPT_ATTR,
     }
     return render(request, "monitoring/item_form.html", context, status_code=status_code)
 
@@ -90,32 +94,52 @@ def item_new(request: Request, identity: OfficeOnly) -> Response:
 
 
 @router.post("/office/monitoring/items/new")
-def item_create(
-    request: Request,
-    identity: OfficeOnly,
-    session: SessionDep,
-    outlet: Text = "",
-    medium: Text = "",
-    url: Text = "",
-    title: Text = "",
-    excerpt: Text = "",
-    published_on: Text = "",
-) -> Response:
-    form = {
-        "outlet": outlet,
-        "medium": medium,
-        "url": url,
-        "title": title,
-        "excerpt": excerpt,
-        "published_on": published_on,
-    }
-    data = service.ItemInput(outlet, medium, url, title, excerpt, parse_date(published_on))
+async def item_create(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
+    """The item and, if chosen, its file (a scan, a screenshot), saved together."""
+    settings = request.app.state.settings
+    data = await request.form(max_files=2)
+    form = {name: str(data.get(name, "")) for name in ITEM_FIELDS}
+    uploads = [f for f in data.getlist("file") if isinstance(f, UploadFile) and f.filename]
+    item_input = service.ItemInput(
+        form["outlet"],
+        form["medium"],
+        form["url"],
+        form["title"],
+        form["excerpt"],
+        parse_date(form["published_on"]),
+    )
     try:
-        item = service.add_item(session, actor=identity.actor, data=data)
+        item = service.add_item_with_file(
+            session,
+            actor=identity.actor,
+            data=item_input,
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+        )
     except ValidationFailed as exc:
         return _item_form(request, form, dict(exc.errors), 422)
+    except (FileTooLarge, UnsupportedFile) as exc:
+        return _item_form(request, form, {"file": exc.detail or Msg(exc.title)}, exc.status)
+    finally:
+        for f in uploads:
+            await f.close()
     flash(request, Msg("The press item has been added."))
     return redirect(request, f"/office/monitoring/items/{item.id}")
+
+
+@router.get("/office/monitoring/items/{item_id:int}/file")
+def item_file(
+    request: Request, item_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    """The file entered with an item, always as a download."""
+    item = service.item_detail(session, item_id).item
+    if not item.stored_name:
+        raise NotFound()
+    path = path_of(request.app.state.settings.upload_dir, item.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(path, media_type=item.content_type, headers=download_headers(item.filename))
 
 
 # --- Sources -----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -27,6 +29,7 @@ from app.monitoring.models import (
 )
 from app.monitoring.watcher import check_address
 from app.orgs.models import Organisation, OrgKind
+from app.storage import storing
 from app.timeutil import LOCAL_TZ, utcnow
 from app.uow import use_case
 
@@ -309,6 +312,28 @@ def add_item(session: Session, *, actor: Actor, data: ItemInput) -> PressItem:
     )
     session.add(item)
     record(session, actor, "press_item.created", item, f"{outlet}: {title}")
+    return item
+
+
+def add_item_with_file(
+    session: Session,
+    *,
+    actor: Actor,
+    data: ItemInput,
+    files: list[tuple[str, BinaryIO]],
+    directory: Path,
+    max_bytes: int,
+) -> PressItem:
+    """An item entered by hand with its file (a scan of the printed page, a screenshot of the
+    post, a recording's transcript): both kept, or neither (`storage.storing`)."""
+    if not any(name for name, _fp in files):
+        return add_item(session, actor=actor, data=data)
+    with storing(session, files, directory=directory, max_bytes=max_bytes, max_files=1) as pending:
+        item = add_item.__wrapped__(session, actor=actor, data=data)  # type: ignore[attr-defined]
+        kept = pending[0]
+        item.stored_name, item.filename = kept.stored_name, kept.filename
+        item.content_type = kept.content_type
+        session.add(item)
     return item
 
 

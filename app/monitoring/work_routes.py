@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from app.access import DepartmentOnly, OfficeOnly
 from app.db import SessionDep
-from app.errors import ValidationFailed
+from app.errors import FileTooLarge, NotFound, UnsupportedFile, ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_int
 from app.i18n import Msg
@@ -22,7 +23,7 @@ from app.monitoring import assessment, digest, service
 from app.monitoring.models import IMPORTANCE_LABELS, MEDIUM_LABELS, TONE_LABELS, Importance, Tone
 from app.orgs import service as orgs
 from app.pdf import write_pdf
-from app.storage import download_headers
+from app.storage import ACCEPT_ATTR, download_headers, path_of
 from app.templating import redirect, render, request_locale
 from app.timeutil import utcnow
 
@@ -49,6 +50,7 @@ def item_page(
     row = service.item_detail(session, item_id)
     item = row.item
     suggested = assessment.suggested_organisations(session, item_id)
+    assignments = assessment.assignments(session, item_id)
     defaults: dict[str, dict[str, Any]] = {
         "assess": {"tone": item.tone.value, "importance": item.importance.value, "note": item.note},
         "assign": {"organisation_ids": [str(i) for i in suggested], "due_at": ""},
@@ -67,7 +69,8 @@ def item_page(
         "importance_labels": IMPORTANCE_LABELS,
         "tones": [t for t in Tone if t != Tone.UNASSESSED],
         "importances": list(Importance),
-        "assignments": assessment.assignments(session, item_id),
+        "assignments": assignments,
+        "answer_files": assessment.answer_files(session, [a.id or 0 for a in assignments]),
         "org_names": {o.id: o for o in orgs.list_organisations(session, include_retired=True)},
         "bodies": matters.state_bodies(session),
         "agencies": matters.press_agencies(session),
@@ -212,6 +215,8 @@ def _dept_item(
         "mine": mine,
         "medium_labels": MEDIUM_LABELS,
         "form": form or {"answer": mine.answer},
+        "files": assessment.answer_files(session, [mine.id or 0]).get(mine.id or 0, []),
+        "accept_files": ACCEPT_ATTR,
         "errors": errors or {},
     }
     return render(request, "monitoring/dept_item.html", context, status_code=status_code)
@@ -225,21 +230,67 @@ def dept_item(
 
 
 @router.post("/dept/monitoring/{item_id:int}")
-def dept_answer(
-    request: Request,
-    item_id: int,
-    identity: DepartmentOnly,
-    session: SessionDep,
-    answer: Text = "",
+async def dept_answer(
+    request: Request, item_id: int, identity: DepartmentOnly, session: SessionDep
 ) -> Response:
+    """The answer and the documents chosen with it, saved together."""
+    settings = request.app.state.settings
+    data = await request.form(max_files=settings.upload_max_files + 1)
+    text = str(data.get("answer", ""))
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
     try:
-        assessment.answer(session, actor=identity.actor, item_id=item_id, text=answer)
+        assessment.answer_with_files(
+            session,
+            actor=identity.actor,
+            item_id=item_id,
+            text=text,
+            files=[(f.filename or "", f.file) for f in uploads],
+            directory=settings.upload_dir,
+            max_bytes=settings.upload_max_bytes,
+            max_files=settings.upload_max_files,
+        )
     except ValidationFailed as exc:
         return _dept_item(
-            request, session, identity, item_id, {"answer": answer}, dict(exc.errors), 422
+            request, session, identity, item_id, {"answer": text}, dict(exc.errors), 422
         )
+    except (FileTooLarge, UnsupportedFile) as exc:
+        errors = {"files": exc.detail or Msg(exc.title)}
+        return _dept_item(request, session, identity, item_id, {"answer": text}, errors, exc.status)
+    finally:
+        for f in uploads:
+            await f.close()
     flash(request, Msg("Your answer has been sent to the spokesperson's office."))
     return redirect(request, "/dept/monitoring")
+
+
+def _answer_file(
+    request: Request, session: Session, item_id: int, file_id: int, identity: Any
+) -> Response:
+    f = assessment.answer_file(
+        session,
+        item_id,
+        file_id,
+        organisation_id=identity.actor.organisation_id,
+        office=identity.actor.is_office,
+    )
+    path = path_of(request.app.state.settings.upload_dir, f.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(path, media_type=f.content_type, headers=download_headers(f.filename))
+
+
+@router.get("/office/monitoring/items/{item_id:int}/answers/{file_id:int}")
+def office_answer_file(
+    request: Request, item_id: int, file_id: int, identity: OfficeOnly, session: SessionDep
+) -> Response:
+    return _answer_file(request, session, item_id, file_id, identity)
+
+
+@router.get("/dept/monitoring/{item_id:int}/files/{file_id:int}")
+def dept_answer_file(
+    request: Request, item_id: int, file_id: int, identity: DepartmentOnly, session: SessionDep
+) -> Response:
+    return _answer_file(request, session, item_id, file_id, identity)
 
 
 # --- The digest --------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.Column("assessed_by", sa.Integer(), nullable=True),
         sa.Column("matter_id", sa.Integer(), nullable=True),
         sa.Column("entered_by", sa.Integer(), nullable=True),
-        sa.Column("stored_name", sa.String(length=200), nullable=False),
+        sa.Column("stored_name", sa.String(length=64), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
         _when("created_at", nullable=False),
@@ -169,6 +169,33 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_press_item_assignment_item_id"), "press_item_assignment", ["item_id"])
+    op.create_table(
+        "press_item_answer_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.Column("stored_name", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        _when("uploaded_at", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["press_item_assignment.id"],
+            name=op.f("fk_press_item_answer_file_assignment_id_press_item_assignment"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by"],
+            ["app_user.id"],
+            name=op.f("fk_press_item_answer_file_uploaded_by_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_press_item_answer_file")),
+    )
+    op.create_index(
+        op.f("ix_press_item_answer_file_assignment_id"),
+        "press_item_answer_file",
+        ["assignment_id"],
+    )
     op.create_index(
         op.f("ix_press_item_assignment_organisation_id"),
         "press_item_assignment",
@@ -192,6 +219,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("press_item_answer_file")
     op.drop_table("press_item_assignment")
     op.drop_table("press_item_match")
     op.drop_table("press_item")

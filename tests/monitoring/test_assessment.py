@@ -4,6 +4,7 @@ escalation to a sudden matter of Art. 7(6) that the yearly report's figure 6 cou
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from app.notifications.models import Notice, NoticeKind
 from app.orgs.models import OrgKind
 from app.timeutil import local_today, to_local, utcnow
 from tests.conftest import WebClient, page_text
-from tests.factories import PASSWORD, make_org, make_user
+from tests.factories import PASSWORD, PNG_1PX, make_org, make_user, pdf_bytes
 
 
 def moment(delta: timedelta) -> str:
@@ -167,3 +168,56 @@ def test_the_correction_request_is_drafted_from_the_matter(
     assert f'<input type="hidden" name="matter" value="{matter.id}">' in page.text
     assert "Căn cứ khoản 6 Điều 7 Nghị định 244/2026/NĐ-CP" in page.text  # the grounds
     assert office.get("/office/statements/new?matter=999999").status_code == 404
+
+
+def test_files_come_with_an_item_entered_by_hand_and_with_an_answer(
+    db: Session, app: Any, new_web: Any, world: dict[str, Any]
+) -> None:
+    office = signed_in(new_web, world["office"])
+    form = {
+        "outlet": "Báo in X",
+        "medium": "print",
+        "title": "Bài báo in về Móng Cái",
+        "published_on": "2026-12-03",
+        "csrf_token": office.csrf(),
+    }
+    disguised = office.client.post(
+        "/office/monitoring/items/new",
+        data=form,
+        files={"file": ("trang-bao.pdf", b"MZ not a pdf", "application/pdf")},
+    )
+    assert disguised.status_code == 415 and 'value="Bài báo in về Móng Cái"' in disguised.text
+    assert db.exec(select(PressItem).where(PressItem.outlet == "Báo in X")).all() == []
+    assert not any(p.is_file() for p in app.state.settings.upload_dir.glob("*"))  # nothing left
+    r = office.client.post(
+        "/office/monitoring/items/new",
+        data=form,
+        files={"file": ("trang-bao.png", PNG_1PX, "image/png")},
+    )
+    assert r.status_code == 303
+    item = db.exec(select(PressItem).where(PressItem.outlet == "Báo in X")).one()
+    got = office.get(f"/office/monitoring/items/{item.id}/file")
+    assert got.status_code == 200 and got.content == PNG_1PX
+    assert got.headers["content-disposition"].startswith("attachment")
+
+    # The department answers with a document; the office reads it, another department cannot.
+    item_id = world["item"].id
+    office.post(
+        f"/office/monitoring/items/{item_id}/assign",
+        {"organisation_ids": [str(world["health"].id)], "due_at": moment(timedelta(hours=4))},
+    )
+    dept = signed_in(new_web, world["health_user"])
+    r = dept.client.post(
+        f"/dept/monitoring/{item_id}",
+        data={"answer": "Không có ổ dịch mới.", "csrf_token": dept.csrf()},
+        files=[("files", ("ket-qua.pdf", pdf_bytes(), "application/pdf"))],
+    )
+    assert r.status_code == 303
+    page = office.get(f"/office/monitoring/items/{item_id}").text
+    href = re.search(rf'href="(/office/monitoring/items/{item_id}/answers/\d+)"', page)
+    assert href is not None and "ket-qua.pdf" in page
+    assert office.get(href.group(1)).content.startswith(b"%PDF")
+    file_id = href.group(1).rsplit("/", 1)[1]
+    assert dept.get(f"/dept/monitoring/{item_id}/files/{file_id}").status_code == 200
+    outsider = signed_in(new_web, world["other_user"])
+    assert outsider.get(f"/dept/monitoring/{item_id}/files/{file_id}").status_code == 404
