@@ -7,10 +7,13 @@ anonymous to the login page, the JSON API answers 401, the signed-in without the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import service as accounts
 from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
@@ -27,12 +30,20 @@ CSRF_FIELD = "csrf_token"
 
 @dataclass(frozen=True)
 class Identity:
-    """The person behind a request (or nobody), with the CSRF token their forms must carry."""
+    """The person behind a request (or nobody), with the CSRF token their forms must carry. An
+    anonymous visitor without a token gets one (`issue`) the first time `csrf_token` is read."""
 
     user: User | None
     session_id: str | None
-    csrf_token: str
+    csrf: str
     address: str | None
+    issue: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def csrf_token(self) -> str:
+        if not self.csrf and self.issue is not None:
+            object.__setattr__(self, "csrf", self.issue())  # once: the cookie is queued once
+        return self.csrf
 
     @property
     def actor(self) -> Actor:
@@ -55,7 +66,18 @@ def session_signer(request: Request) -> CookieSigner:
     return CookieSigner(request.app.state.settings.secret_key, salt="session")
 
 
-def load_identity(request: Request, session: SessionDep) -> Identity:
+async def load_identity(request: Request, session: SessionDep) -> Identity:
+    """The dependency of every rule: `identify`, in a worker thread only when there is a session
+    cookie to look up (an anonymous request never waits for a thread or the database)."""
+    cached: Identity | None = getattr(request.state, "identity", None)
+    if cached is not None:
+        return cached
+    if request.cookies.get(settings_cookie(request.app.state.settings, "session")):
+        return await run_in_threadpool(identify, request, session)
+    return identify(request, session)
+
+
+def identify(request: Request, session: Session) -> Identity:
     """Find the signed-in user from the session cookie; otherwise an anonymous identity."""
     cached: Identity | None = getattr(request.state, "identity", None)
     if cached is not None:
@@ -72,22 +94,33 @@ def load_identity(request: Request, session: SessionDep) -> Identity:
         session.expunge(user)
         identity = Identity(user, user_session.id, user_session.csrf_token, client_address(request))
     else:
-        name = settings_cookie(settings, "csrf")
-        csrf = request.cookies.get(name, "")
-        if not valid_csrf_token(csrf):
-            csrf = new_token()
-            queue_cookie(
-                request,
-                name,
-                csrf,
-                httponly=True,
-                samesite="lax",
-                secure=settings.is_production,
-                path="/",
-            )
-        identity = Identity(None, None, csrf, client_address(request))
+        csrf = request.cookies.get(settings_cookie(settings, "csrf"), "")
+        identity = Identity(
+            None,
+            None,
+            csrf if valid_csrf_token(csrf) else "",
+            client_address(request),
+            issue=lambda: _issue_csrf(request),
+        )
     request.state.identity = identity
     return identity
+
+
+def _issue_csrf(request: Request) -> str:
+    """A new CSRF token for an anonymous visitor, in a cookie with the response: made only when
+    something needs it (a page with a form, the API's session), not for a feed or a probe."""
+    settings = request.app.state.settings
+    token = new_token()
+    queue_cookie(
+        request,
+        settings_cookie(settings, "csrf"),
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        path="/",
+    )
+    return token
 
 
 def valid_csrf_token(value: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, String, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 
 # Stable constraint names, so that Alembic migrations are the same on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -86,10 +87,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, closed at the end; services own their transactions (`app.uow`)."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request, closed at the end; services own their transactions (`app.uow`).
+
+    Made and closed on the event loop: making a session touches no database, and closing one that
+    never began a transaction (an anonymous page from the cache, a health probe of the app) has
+    nothing to give back; only a session holding a connection is closed in a worker thread, since
+    returning the connection rolls it back, which may wait on the database."""
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

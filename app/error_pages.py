@@ -15,7 +15,7 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.access import current_identity, load_identity
+from app.access import current_identity, identify
 from app.errors import (
     DETAILS,
     STALE,
@@ -99,7 +99,7 @@ def _identify(request: Request) -> None:
         return
     try:
         with Session(request.app.state.engine, expire_on_commit=False) as session:
-            load_identity(request, session)
+            identify(request, session)
     except Exception:  # an error page must render even if this fails
         log.warning("could not identify the visitor for an error page", exc_info=True)
 

@@ -59,8 +59,6 @@ def readyz(request: Request, identity: Public) -> Response:
     ready = all(parts.values())
     body = {"status": "ok" if ready else "unavailable"}
     body |= {name: "ok" if good else "failed" for name, good in parts.items()}
-    # The Public rule may have queued a CSRF cookie; a probe's answer carries none.
-    request.state.pending_cookies = []
     return JSONResponse(body, status_code=200 if ready else 503, headers=NO_STORE)
 
 

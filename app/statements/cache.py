@@ -277,8 +277,9 @@ def serve(request: Request, identity: Identity, build: Build, *, personal: bool 
         state = "miss"
         overrides = {"csrf_token": TOKEN_MARK, "flashes": list} if personal else {}
         entry = cache.store(key, build(now, overrides), generation, now, personal=personal)
+    token = identity.csrf_token if entry.personal else ""  # may queue the visitor's cookie
     new_cookie = bool(getattr(request.state, "pending_cookies", None))
-    return _answer(request, identity.csrf_token, entry, now, state=state, new_cookie=new_cookie)
+    return _answer(request, token, entry, now, state=state, new_cookie=new_cookie)
 
 
 def _key(request: Request) -> Key:
