@@ -295,3 +295,19 @@ def test_an_expired_card_sends_the_account_back_to_verification_once(
     assert len(notices_of(db, user, NoticeKind.PRESS_CARD_EXPIRED)) == 1
     page = page_text(office.get("/office/journalists").text)
     assert "Đã hết hạn" in page  # the office sees the card has expired
+
+
+def test_the_api_does_not_verify_a_journalist_without_an_agency(
+    db: Session, web: WebClient, new_web: Any
+) -> None:
+    journalist = _registered(db, web, agency_name="<script>alert(1)</script> Báo Mới")
+    office = office_browser(db, new_web)
+    page = office.get("/office/journalists").text
+    assert "<script>alert(1)</script>" not in page  # the name written is shown escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Báo Mới" in page
+    token = office.csrf()
+    r = office.client.post(
+        f"/api/v1/journalists/{journalist.id}/verify", headers={"X-CSRF-Token": token}
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert fresh(db, journalist.id).status == UserStatus.PENDING
