@@ -311,3 +311,7 @@ def test_the_api_does_not_verify_a_journalist_without_an_agency(
     )
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
     assert fresh(db, journalist.id).status == UserStatus.PENDING
+    listed = office.get("/api/v1/journalists?status=pending").json()
+    assert [(j["agency_id"], j["agency_name_given"]) for j in listed] == [
+        (None, "<script>alert(1)</script> Báo Mới")
+    ]

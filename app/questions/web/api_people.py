@@ -79,6 +79,8 @@ def _journalist_out(user: User) -> JournalistPublic:
         status=user.status,
         status_reason=user.status_reason,
         registered_at=user.created_at.astimezone(UTC),
+        agency_name_given=user.agency_name_given,
+        press_card_expires_on=user.press_card_expires_on,
     )
 
 
