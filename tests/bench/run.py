@@ -18,8 +18,14 @@
    renders them one after another; the ratio to the floor (measured at the same connection count)
    is reported, with no target.
 
+5. Per-request overhead: `/healthz` of the app against the same route in a bare FastAPI app
+   (tests/bench/bare.py: the same sync handler, engine, query and answer) served by a second
+   uvicorn worker on BENCH_BARE_PORT in the same run, one after the other at the same connection
+   count. Target: the app at least 0.6 times the bare app's requests per second.
+
 Options through the environment: BENCH_STATEMENTS (10000), BENCH_SECONDS (8), BENCH_CONNECTIONS
-(32), BENCH_REPORT_CONNECTIONS (4), BENCH_QUESTIONS (5000), BENCH_PORT (8765).
+(32), BENCH_REPORT_CONNECTIONS (4), BENCH_QUESTIONS (5000), BENCH_PORT (8765),
+BENCH_BARE_PORT (8767).
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ N = int(os.environ.get("BENCH_STATEMENTS", "10000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BARE_PORT = int(os.environ.get("BENCH_BARE_PORT", "8767"))
+OVERHEAD_TARGET = 0.6  # the app's /healthz against the bare FastAPI app's
 REPORT_CONNECTIONS = int(os.environ.get("BENCH_REPORT_CONNECTIONS", "4"))
 QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "5000"))
 OFFICE_EMAIL = "office.bench@example.vn"
@@ -273,10 +281,10 @@ def sign_in(email: str, password: str) -> dict[str, str]:
     return {"Cookie": f"pd_session={session[0].value}"}
 
 
-def wait_until_up() -> None:
+def wait_until_up(port: int = PORT) -> None:
     for _ in range(150):
         try:
-            fetch("/healthz")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
             return
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.2)
@@ -284,7 +292,10 @@ def wait_until_up() -> None:
 
 
 def wrk(
-    path: str, connections: int = CONNECTIONS, headers: dict[str, str] | None = None
+    path: str,
+    connections: int = CONNECTIONS,
+    headers: dict[str, str] | None = None,
+    port: int = PORT,
 ) -> tuple[float, float, float, int]:
     """Requests per second, p50 and p99 latency (ms), and requests that timed out (10 s)."""
     out = subprocess.run(
@@ -297,7 +308,7 @@ def wrk(
             "10s",
             "--latency",
             *[a for k, v in (headers or {}).items() for a in ("-H", f"{k}: {v}")],
-            f"http://127.0.0.1:{PORT}{path}",
+            f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
         text=True,
@@ -313,6 +324,28 @@ def wrk(
     if "Non-2xx" in out:
         raise SystemExit(f"bench: {path} answered errors under load:\n{out}")
     return rps, p50, p99, int(timeouts.group(1)) if timeouts else 0
+
+
+def serve(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """One uvicorn worker on loopback, quiet."""
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "uvicorn"),
+            "--factory",
+            factory,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
 
 
 def main() -> int:
@@ -340,24 +373,8 @@ def main() -> int:
         f"bench: {QUESTIONS} questions, 60 briefings and 12 calls for content in {year} seeded in "
         f"{time.monotonic() - began:.1f} s ({in_year} of the statements are from {year})"
     )
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "uvicorn"),
-            "--factory",
-            "app.main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORT),
-            "--workers",
-            "1",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = serve("app.main:create_app", PORT, env)
+    bare = serve("tests.bench.bare:create_app", BARE_PORT, env)
     # name, path, ratio target (None: reported only), p99 target in ms, connections, signed in
     targets: tuple[tuple[str, str, float | None, float | None, int, bool], ...] = (
         ("statement", f"/statements/{middle}", 0.5, 100.0, CONNECTIONS, False),
@@ -375,9 +392,29 @@ def main() -> int:
             True,
         ),
     )
-    rows = []
+    Row = tuple[str, int, float, float, float, float, float, float | None, float | None, int, bool]
+    rows: list[Row] = []
     try:
         wait_until_up()
+        wait_until_up(BARE_PORT)
+        bare_rps, _bp50, bare_p99, _bt = wrk("/healthz", CONNECTIONS, port=BARE_PORT)
+        app_rps, app_p50, app_p99, app_timeouts = wrk("/healthz", CONNECTIONS)
+        overhead_ok = app_rps / bare_rps >= OVERHEAD_TARGET and not app_timeouts
+        rows.append(
+            (
+                "healthz",
+                CONNECTIONS,
+                app_rps,
+                app_p50,
+                app_p99,
+                bare_rps,
+                bare_p99,
+                OVERHEAD_TARGET,
+                None,
+                app_timeouts,
+                overhead_ok,
+            )
+        )
         cookie = sign_in(OFFICE_EMAIL, OFFICE_PASSWORD)
         floor_dir = work / "cache" / "bench"
         floor_dir.mkdir(parents=True, exist_ok=True)
@@ -398,12 +435,14 @@ def main() -> int:
                 (name, conns, rps, p50, p99, floor_rps, floor_p99, ratio, p99_max, timeouts, ok)
             )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, bare):
+            process.terminate()
+            process.wait(timeout=10)
     print(
         f"\nwrk -t2 -d{SECONDS}s, one uvicorn worker, SQLite, {N} statements; dashboard: {year}, "
         f"{QUESTIONS} questions, {in_year} statements, signed in as the press office"
     )
+    print("healthz: the floor is the same route in a bare FastAPI app (tests/bench/bare.py)")
     print(
         f"{'page':<10} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor req/s':>12} "
         f"{'floor p99':>10} {'ratio':>7} {'target':>16}  result"
