@@ -190,9 +190,7 @@ def test_only_a_statement_under_embargo_can_be_shared_and_the_form_says_why(
     r = office.post(f"/office/statements/{st.id}/preview", {"audience": "agencies"})
     assert r.status_code == 422
     page = html(r.text)
-    assert page.texts("#f-preview-agencies-error") == [
-        "Lỗi: Hãy chọn ít nhất một cơ quan báo chí."
-    ]
+    assert page.texts("#f-preview-agencies-error") == ["Lỗi: Hãy chọn ít nhất một cơ quan báo chí."]
     assert page.all('#f-preview-audience input[value="agencies"][checked]')
     department = make_org(db)
     r = office.post(
