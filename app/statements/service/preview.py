@@ -271,13 +271,13 @@ def forget(session: Session, statement_id: int) -> None:
 
 
 def _reader(session: Session, actor: Actor) -> User | None:
-    """The verified journalist behind `actor`, else None."""
+    """The verified journalist behind `actor` (their own password set), else None."""
     if actor.role != Role.JOURNALIST.value or actor.user_id is None:
         return None
     user = session.get(User, actor.user_id)
     if user is None or user.role != Role.JOURNALIST or user.status != UserStatus.ACTIVE:
         return None
-    return user
+    return None if user.must_change_password else user
 
 
 def _shared_with(session: Session, preview: StatementPreview, user: User) -> bool:
