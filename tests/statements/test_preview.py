@@ -25,7 +25,7 @@ from app.statements.service import preview
 from tests.conftest import WebClient
 from tests.factories import PASSWORD, make_org, make_user
 from tests.statements.helpers import World, soon
-from tests.support import html
+from tests.support import actor_of, html
 
 TITLE = "Công bố quy hoạch cảng biển Hạ Long"
 CLOCK = "2026-12-04T10:00+07:00"
@@ -224,3 +224,51 @@ def test_after_the_time_the_preview_address_leads_to_the_public_page(
         assert r.status_code == 303 and r.headers["location"] == f"/statements/{sid}.pdf"
         assert TITLE in html(b.get(f"/statements/{sid}").text).text("h1")
         assert html(b.get("/preview/statements").text).all(".preview-list") == []
+
+
+@pytest.mark.clock(CLOCK)
+def test_widening_the_audience_tells_only_the_newcomers_and_is_audited(db: Session) -> None:
+    w = World(db)
+    st = scheduled(w)
+    sid = st.id or 0
+    first, second = (make_org(db, kind=OrgKind.PRESS_AGENCY) for _ in range(2))
+    early = make_user(db, Role.JOURNALIST, org=first)
+    late = make_user(db, Role.JOURNALIST, org=second)
+    make_user(db, Role.JOURNALIST, org=second, status=UserStatus.PENDING)  # never told
+
+    preview.share(
+        db, actor=w.editor, statement_id=sid, audience_kind="agencies", agencies=[first.id or 0]
+    )
+    assert [u.id for u in preview.audience(db, preview.of_statement(db, sid))] == [early.id]  # type: ignore[arg-type]
+    assert [s.id for s, _e in preview.mine(db, actor_of(late))] == []
+    preview.share(db, actor=w.editor, statement_id=sid, audience_kind="all", agencies=[])
+    assert [s.id for s, _e in preview.mine(db, actor_of(late))] == [sid]
+
+    told = db.exec(select(Notice.user_id).where(Notice.kind == NoticeKind.PREVIEW_SHARED)).all()
+    assert sorted(told) == sorted([early.id, late.id])  # once each
+    preview.end(db, actor=w.editor, statement_id=sid)
+    actions = db.exec(
+        select(AuditEvent.action)
+        .where(AuditEvent.object_type == "statement_preview")
+        .order_by(col(AuditEvent.id))
+    ).all()
+    assert actions == [
+        "statement_preview.shared",
+        "statement_preview.shared",
+        "statement_preview.ended",
+    ]
+
+
+@pytest.mark.clock(CLOCK)
+def test_a_statement_withdrawn_under_embargo_has_no_preview(db: Session, new_web: Any) -> None:
+    w = World(db)
+    st = scheduled(w)
+    sid = st.id or 0
+    reader = make_user(db, Role.JOURNALIST)
+    preview.share(db, actor=w.editor, statement_id=sid, audience_kind="all", agencies=[])
+    b = browser(new_web, reader.email)
+    assert b.get(f"/preview/statements/{sid}").status_code == 200
+    service.withdraw(db, actor=w.spokesperson, statement_id=sid, reason="Chưa đủ căn cứ.")
+    r = b.get(f"/preview/statements/{sid}")
+    assert r.status_code == 404 and TITLE not in r.text
+    assert preview.mine(db, actor_of(reader)) == []
