@@ -58,7 +58,7 @@ class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tables: list[_Table] = []
-        # ((line, col) of the tag, length of "<td" or "<th", label)
+        # ((line, col) of the tag, length of the tag before its ">", label)
         self.found: list[tuple[tuple[int, int], int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -81,6 +81,8 @@ class _Scanner(HTMLParser):
         table = self.tables[-1]
         if tag == "table":
             self.tables.pop()
+        elif tag in ("thead", "tbody", "tfoot"):
+            table.section = ""
         elif tag in ("th", "td") and table.cell is not None:
             column, parts = table.cell
             table.row.append((column, " ".join("".join(parts).split())))
@@ -118,8 +120,11 @@ class _Scanner(HTMLParser):
         if span > 1 or "data-label" in attrs or column >= len(table.headers):
             return
         label = table.headers[column]
-        if label:
-            self.found.append((self.getpos(), 3, label))
+        tag_text = self.get_starttag_text() or ""
+        if label and tag_text.endswith(">"):
+            # After the template's own attributes: `<td class="num" data-label="…">`.
+            body = tag_text[:-2] if tag_text.endswith("/>") else tag_text[:-1]
+            self.found.append((self.getpos(), len(body.rstrip()), label))
 
 
 def _header_list(row: list[tuple[int, str]]) -> list[str]:
