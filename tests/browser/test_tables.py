@@ -101,6 +101,9 @@ PAGES: dict[str, tuple[Check, ...]] = {
 # its column's header. The header is read from the table itself (its last header row, through
 # colspans); a cell spanning several columns (a total, "nothing yet") needs no label.
 CHECK_JS = """() => {
+  // Tables folded away (the figures under each chart of /reports) are read opened, as a reader
+  // opening them would see them.
+  for (const details of document.querySelectorAll("main details")) details.open = true;
   const text = (el) => el.textContent.replace(/\\s+/g, " ").trim();
   const visible = (el) => el.getClientRects().length > 0
     && getComputedStyle(el).visibility !== "hidden";
