@@ -86,7 +86,8 @@ def _env(directory: Path, *, auto_reload: bool) -> Environment:
         (i.id, i.name(locale)) for i in items
     ]
     env.filters["time"] = format_time
-    env.filters["markdown"] = render_markdown
+    # A table written in Markdown (a statement's body) gets its cells' labels too, for phones.
+    env.filters["markdown"] = lambda text: cell_labels(render_markdown(text))
     env.filters["cell_labels"] = cell_labels  # `{% filter cell_labels %}<table>…`: phone labels
     env.filters["filesize"] = i18n.human_size
     env.filters["localdate"] = lambda value: to_local(value).date() if value else None

@@ -7,7 +7,9 @@ import re
 
 from markupsafe import Markup
 
+from app.config import Settings
 from app.tables import cell_labels
+from app.templating import create_env
 
 TABLE = """<table class="table"><caption>Figures &amp; more</caption>
 <thead><tr><th scope="col">Organisation</th><th scope="col">A &amp; "B"</th>
@@ -57,3 +59,11 @@ def test_nothing_but_the_labels_changes() -> None:
 def test_a_plain_string_is_escaped_not_trusted() -> None:
     out = cell_labels("<script>alert(1)</script>")
     assert str(out) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_a_table_written_in_markdown_is_labelled_on_the_page(settings: Settings) -> None:
+    markdown = create_env(settings).filters["markdown"]
+    html = str(markdown("| Xã | Số hộ |\n|---|---:|\n| Vân Đồn | 12 |\n\nKhông có gì khác."))
+    assert '<td data-label="Xã">Vân Đồn</td>' in html
+    assert '<td data-label="Số hộ">12</td>' in html
+    assert "data-label" not in str(markdown("Một đoạn văn, không có bảng."))
