@@ -85,6 +85,7 @@ from app.statements.web import drafting as statements_drafting
 from app.statements.web import edition as statements_edition
 from app.statements.web import feeds as statements_feeds
 from app.statements.web import office as statements_office
+from app.statements.web import preview as statements_preview
 from app.statements.web import public as statements_public
 from app.statements.web import register as statements_register
 from app.templating import STATIC_DIR, create_env
@@ -207,7 +208,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         questions_agencies.router,
         statements_drafting.router,
         statements_edition.router,
-        statements_office.router,  # after the two above: its steps are /{id}/{action}
+        statements_preview.router,  # /office/statements/{id}/preview before the steps
+        statements_office.router,  # after the three above: its steps are /{id}/{action}
         statements_register.router,
         reports_routes.router,
         annual_web.router,

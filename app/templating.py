@@ -19,6 +19,7 @@ from app import i18n
 from app.config import PROJECT_ROOT, Settings
 from app.cookies import settings_cookie
 from app.markdown import render_markdown
+from app.tables import cell_labels
 from app.timeutil import format_date, format_datetime, format_time, to_local
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -85,7 +86,9 @@ def _env(directory: Path, *, auto_reload: bool) -> Environment:
         (i.id, i.name(locale)) for i in items
     ]
     env.filters["time"] = format_time
-    env.filters["markdown"] = render_markdown
+    # A table written in Markdown (a statement's body) gets its cells' labels too, for phones.
+    env.filters["markdown"] = lambda text: cell_labels(render_markdown(text))
+    env.filters["cell_labels"] = cell_labels  # `{% filter cell_labels %}<table>…`: phone labels
     env.filters["filesize"] = i18n.human_size
     env.filters["localdate"] = lambda value: to_local(value).date() if value else None
     env.filters["date_month"] = lambda value: to_local(value).strftime("%Y-%m") if value else ""

@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import Request
 from icalendar import Calendar, Event, Timezone
@@ -151,6 +153,60 @@ def calendar_name(locale: str, province: str, kind: BriefingKind | None = None) 
     if kind is None:
         return gettext(locale, TEXT["calendar"], province=province)
     return gettext(locale, TEXT["kind"], kind=kind.name(locale), province=province)
+
+
+# --- Subscribing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The addresses that add one feed to a calendar app: a subscription, not a download."""
+
+    feed: str  # https://host/calendar.ics: what every button below points at
+    google: str
+    outlook: str
+    webcal: str  # Apple Calendar, Thunderbird and any app that registers webcal://
+
+
+def subscription(base_url: str, path: str, name: str) -> Subscription:
+    """The subscribe links of the feed at `path` (with its query, e.g. `?lang=en`) on the site's
+    public address `base_url` (PUBLIC_BASE_URL, never the request's Host)."""
+    feed = base_url.rstrip("/") + path
+    webcal = urlunsplit(("webcal", *urlsplit(feed)[1:]))
+    return Subscription(
+        feed=feed,
+        # Google adds a calendar "from URL" when given its webcal:// address as `cid`.
+        google="https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
+        outlook="https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(feed, safe="")
+        + "&name="
+        + quote(name, safe=""),
+        webcal=webcal,
+    )
+
+
+def feed_path(path: str, locale: str, default_locale: str) -> str:
+    """The feed's address in this language: `?lang=` only when it is not the default."""
+    return path if locale == default_locale else f"{path}?lang={quote(locale, safe='')}"
+
+
+def subscriptions(
+    base_url: str,
+    kinds: Iterable[BriefingKind],
+    *,
+    locale: str,
+    default_locale: str,
+    province: str,
+) -> list[tuple[BriefingKind | None, Subscription]]:
+    """The whole schedule's subscription (kind None), then each kind's, in `locale`."""
+
+    def one(path: str, kind: BriefingKind | None) -> Subscription:
+        name = calendar_name(locale, province, kind)
+        return subscription(base_url, feed_path(path, locale, default_locale), name)
+
+    return [(None, one("/calendar.ics", None))] + [
+        (k, one(f"/calendar/{quote(k.code, safe='')}.ics", k)) for k in kinds
+    ]
 
 
 # --- Conditional GET ------------------------------------------------------------------------

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from app.access import OfficeOnly
 from app.db import SessionDep
-from app.errors import FileTooLarge, NotFound, UnsupportedFile, ValidationFailed
+from app.errors import FileTooLarge, UnsupportedFile, ValidationFailed
 from app.flash import flash
 from app.forms import parse_date, parse_int
 from app.i18n import Msg
@@ -21,7 +21,7 @@ from app.monitoring.models import MEDIUM_LABELS, TONE_LABELS, Medium, Tone
 from app.orgs import service as orgs
 from app.orgs.models import OrgKind
 from app.statements import service as statements
-from app.storage import ACCEPT_ATTR, download_headers, path_of
+from app.storage import ACCEPT_ATTR
 from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -133,13 +133,7 @@ def item_file(
     request: Request, item_id: int, identity: OfficeOnly, session: SessionDep
 ) -> Response:
     """The file entered with an item, always as a download."""
-    item = service.item_detail(session, item_id).item
-    if not item.stored_name:
-        raise NotFound()
-    path = path_of(request.app.state.settings.upload_dir, item.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return FileResponse(path, media_type=item.content_type, headers=download_headers(item.filename))
+    return work_routes.item_file_response(request, service.item_detail(session, item_id).item)
 
 
 # --- Sources -----------------------------------------------------------------------------------

@@ -279,6 +279,26 @@ def _answer_file(
     return FileResponse(path, media_type=f.content_type, headers=download_headers(f.filename))
 
 
+@router.get("/dept/monitoring/{item_id:int}/file")
+def dept_item_file(
+    request: Request, item_id: int, identity: DepartmentOnly, session: SessionDep
+) -> Response:
+    """The file entered with the item (a scan, a recording's still), for a department asked to
+    verify it; 404 for any other."""
+    assessment.assignment_of(session, item_id, identity.actor.organisation_id)
+    return item_file_response(request, assessment.get_item(session, item_id))
+
+
+def item_file_response(request: Request, item: Any) -> Response:
+    """The file entered with an item, always as a download; 404 when it has none."""
+    if not item.stored_name:
+        raise NotFound()
+    path = path_of(request.app.state.settings.upload_dir, item.stored_name)
+    if not path.is_file():
+        raise NotFound()
+    return FileResponse(path, media_type=item.content_type, headers=download_headers(item.filename))
+
+
 @router.get("/office/monitoring/items/{item_id:int}/answers/{file_id:int}")
 def office_answer_file(
     request: Request, item_id: int, file_id: int, identity: OfficeOnly, session: SessionDep

@@ -154,6 +154,11 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("Your registration to attend “%(briefing)s” was refused: %(reason)s"),
         JOURNALIST,
     ),
+    NoticeKind.PREVIEW_SHARED: Kind(
+        N_("Statements shared with you under embargo"),
+        N_("Shared with you under embargo until %(time)s, not to be published before: “%(title)s”"),
+        JOURNALIST,
+    ),
     NoticeKind.JOURNALIST_VERIFIED: Kind(
         N_("Your account verified by the office"),
         N_(

@@ -36,6 +36,7 @@ from app.statements import cache as statements_cache
 from app.statements import queries as statement_queries
 from app.statements import service as statements_service
 from app.statements.models import KIND_LABELS
+from app.statements.service import preview as previews
 from app.statements.web.public import feed_language
 from app.templating import redirect, render, request_locale
 from app.timeutil import utcnow
@@ -149,6 +150,7 @@ def _question_cards(session: Session, actor: Actor, user: User) -> dict[str, Any
         return {
             "my_questions": questions.listing(session, actor=actor, limit=5),
             "my_registrations": attendance.coming(session, user.id, limit=5),
+            "my_previews": previews.mine(session, actor)[:5],
             "mode_labels": MODE_LABELS,
         }
     return {}

@@ -2,7 +2,8 @@
 departments and commune-level committees (assignment decisions, authorisations signed by a head,
 one entry posted late and one without an e-mail to show the office's flags), and statements in
 every state — published with translations, corrected (a major change that outdates the English
-version, and a typo), under embargo until tomorrow, withdrawn, waiting for approval, a draft, and
+version, and a typo), under embargo until tomorrow (shared before its time with the demo
+journalist's agency), withdrawn, waiting for approval, a draft, and
 a request to a press agency to publish a correction. Names in the register describe roles or are
 placeholders marked "(demo)"; phone numbers and e-mails are invented (…@quangninh.gov.vn.demo),
 never real people's.
@@ -22,12 +23,14 @@ from app.orgs import service as orgs
 from app.statements import service
 from app.statements.models import (
     ChangeKind,
+    PreviewAudience,
     Spokesperson,
     SpokespersonRole,
     Statement,
     StatementKind,
     Topic,
 )
+from app.statements.service import preview
 from app.timeutil import LOCAL_TZ, local_today, utcnow
 from app.uow import use_case
 
@@ -409,6 +412,16 @@ def seed_statements(session: Session) -> int:
     )
     tomorrow = datetime.combine(today + timedelta(days=1), time(9, 0), tzinfo=LOCAL_TZ)
     d.issue(embargo, at=tomorrow if tomorrow > utcnow() else utcnow() + timedelta(hours=12))
+    # Shared before its time with the demo journalists' agency (an embargoed preview).
+    agency = orgs.get_by_code(session, "TTXVN")
+    if agency is not None and agency.id is not None:
+        preview.share(
+            session,
+            actor=editor,
+            statement_id=embargo,
+            audience_kind=PreviewAudience.AGENCIES,
+            agencies=[agency.id],
+        )
     made += 1
 
     # Waiting for the spokesperson's approval, and a draft.

@@ -313,3 +313,42 @@ class EditionFile(SQLModel, table=True):
 
     edition_id: int = Field(foreign_key="statement_edition.id", primary_key=True)
     file_id: int = Field(foreign_key="statement_file.id", primary_key=True)
+
+
+class PreviewAudience(StrEnum):
+    """Who an embargoed preview is shared with."""
+
+    ALL = "all"  # every verified journalist
+    AGENCIES = "agencies"  # the verified journalists of chosen press agencies
+
+
+PREVIEW_AUDIENCE_LABELS: dict[PreviewAudience, str] = {
+    PreviewAudience.ALL: N_("All verified journalists"),
+    PreviewAudience.AGENCIES: N_("The journalists of chosen press agencies"),
+}
+
+
+class StatementPreview(SQLModel, table=True):
+    """A statement under embargo shared with verified journalists before its time (as press
+    offices do for big announcements): one row per statement, sharing again changes its audience.
+    It is seen only at `/preview/statements/<id>`, never on a public channel, and only while the
+    first edition is scheduled and its time has not come (see `service.preview`)."""
+
+    __tablename__ = "statement_preview"
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", unique=True)
+    audience: PreviewAudience = Field(sa_type=EnumText(PreviewAudience, 16))
+    shared_by: int | None = Field(default=None, foreign_key="app_user.id")
+    shared_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class StatementPreviewAgency(SQLModel, table=True):
+    """A press agency whose verified journalists see a preview shared with chosen agencies."""
+
+    __tablename__ = "statement_preview_agency"
+
+    preview_id: int = Field(foreign_key="statement_preview.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)

@@ -58,7 +58,7 @@ def results(html: str) -> str:
 
 
 def shown_summaries(html: str) -> list[str]:
-    return re.findall(r"<td>(ev-[^<]*)</td>", results(html))
+    return re.findall(r"<td[^>]*>(ev-[^<]*)</td>", results(html))
 
 
 def test_admin_sees_the_events_with_who_what_when_and_where(admin: WebClient, db: Session) -> None:

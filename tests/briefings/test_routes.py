@@ -1183,7 +1183,7 @@ def compliance_state(html: str, label: str, period: str) -> str:
     sections = html.split('<section class="compliance-rule">')[1:]
     section = next(s for s in sections if f"<h2>{label}</h2>" in s)
     found = re.search(
-        rf'<tr class="state--(\w+)">\s*<th scope="row">{re.escape(period)}</th>', section
+        rf'<tr class="state--(\w+)">\s*<th scope="row"[^>]*>{re.escape(period)}</th>', section
     )
     assert found is not None, (label, period)
     return found.group(1)
@@ -1348,7 +1348,9 @@ def test_public_list_filters_by_kind(
     text = page_text(r.text)
     assert "Thông tin tuần" in text and "Họp báo tháng" not in text
     assert '<option value="weekly_information" selected>' in r.text
-    assert 'href="/calendar/weekly_information.ics"' in r.text
+    # The subscribe buttons of the chosen kind are open.
+    assert 'href="#subscribe-weekly_information"' in r.text
+    assert '<details id="subscribe-weekly_information" open>' in r.text
 
 
 def test_public_list_filter_by_htmx_returns_only_the_results(

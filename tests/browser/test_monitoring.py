@@ -20,7 +20,7 @@ from app.monitoring import watcher
 from app.monitoring.models import MonitoringSource, PressItem
 from app.orgs.models import OrgKind
 from app.statements.models import Statement
-from app.timeutil import local_today
+from app.timeutil import local_today, to_local, utcnow
 from tests.browser.conftest import LiveServer
 from tests.browser.test_roles import sign_in
 from tests.browser.test_statements import act
@@ -100,7 +100,9 @@ def test_a_false_report_found_in_a_feed_is_corrected_and_counted(
     # The office records the outlet's correction on the matter.
     page.goto(f"/office/incidents/{matter_id}")
     expect(page.locator("#correction")).to_contain_text("Đã ban hành")
-    page.locator("#f-correction_published_at").fill(f"{local_today().isoformat()}T08:00")
+    # A moment just past, whatever the time of day the suite runs at (not in the future).
+    published = to_local(utcnow() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    page.locator("#f-correction_published_at").fill(published)
     page.locator("#f-correction_url").fill("https://baothu.example.vn/cai-chinh-3302.html")
     act(page, "#correction button[type=submit]", "/correction")
 

@@ -199,6 +199,20 @@ def test_files_come_with_an_item_entered_by_hand_and_with_an_answer(
     got = office.get(f"/office/monitoring/items/{item.id}/file")
     assert got.status_code == 200 and got.content == PNG_1PX
     assert got.headers["content-disposition"].startswith("attachment")
+    # A department asked to verify the item reads its file too; one not asked gets 404.
+    office.post(
+        f"/office/monitoring/items/{item.id}/assign",
+        {"organisation_ids": [str(world["health"].id)], "due_at": moment(timedelta(hours=4))},
+    )
+    asked = signed_in(new_web, world["health_user"])
+    assert (
+        f'href="/dept/monitoring/{item.id}/file"' in asked.get(f"/dept/monitoring/{item.id}").text
+    )
+    mine = asked.get(f"/dept/monitoring/{item.id}/file")
+    assert mine.status_code == 200 and mine.content == PNG_1PX
+    assert mine.headers["content-disposition"].startswith("attachment")
+    not_asked = signed_in(new_web, world["other_user"])
+    assert not_asked.get(f"/dept/monitoring/{item.id}/file").status_code == 404
 
     # The department answers with a document; the office reads it, another department cannot.
     item_id = world["item"].id

@@ -636,6 +636,7 @@ def test_the_preferences_page_lists_only_the_kinds_for_the_role(
         K.STATEMENT_PUBLISHED.value,
         K.ATTENDANCE_CONFIRMED.value,
         K.ATTENDANCE_REFUSED.value,
+        K.PREVIEW_SHARED.value,
         K.JOURNALIST_VERIFIED.value,
         K.JOURNALIST_REJECTED.value,
         K.PRESS_CARD_EXPIRING.value,

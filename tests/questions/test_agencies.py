@@ -142,7 +142,7 @@ def test_list_shows_press_agencies_with_media_scope_and_verified_journalists(
     row = text_of(row_of(r.text, radio.id))
     assert "Voice of the Province" in row
     assert "Radio" in row and "Local" in row
-    assert '<td class="journalist-count" data-count="2">' in row_of(r.text, radio.id)
+    assert '<td class="journalist-count" data-count="2"' in row_of(r.text, radio.id)
     assert "2 verified journalists" in row
     assert "0 verified journalists" in text_of(row_of(r.text, unknown.id))
     assert "—" in text_of(row_of(r.text, unknown.id))

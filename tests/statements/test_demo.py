@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.accounts.models import User
 from app.audit.models import AuditEvent
-from app.demo import seed_demo
+from app.demo import DEMO_DOMAIN, seed_demo
+from app.notifications.models import Notice
 from app.statements import service
 from app.statements.models import (
     ChangeKind,
@@ -19,7 +21,9 @@ from app.statements.models import (
     Statement,
     StatementKind,
 )
+from app.statements.service import preview
 from app.timeutil import utcnow
+from tests.support import actor_of
 
 
 def test_the_demo_seeds_statements_in_every_state_once(db: Session, settings: Any) -> None:
@@ -46,6 +50,12 @@ def test_the_demo_seeds_statements_in_every_state_once(db: Session, settings: An
     # the embargoed one is not public yet
     scheduled = db.exec(select(Edition).where(Edition.state == EditionState.SCHEDULED)).one()
     assert service.public_edition(db, scheduled.statement_id) is None
+    # ... and shared before its time with the demo journalist's agency, who is told
+    journalist = db.exec(select(User).where(User.email == f"phongvien@{DEMO_DOMAIN}")).one()
+    shared = preview.mine(db, actor_of(journalist))
+    assert [st.id for st, _ed in shared] == [scheduled.statement_id]
+    notice = db.exec(select(Notice).where(Notice.user_id == journalist.id)).all()
+    assert f"/preview/statements/{scheduled.statement_id}" in {n.link for n in notice}
     # the register has people in force and a predecessor in the history
     current, history = service.register(db)
     assert current and any(p.ended_reason for p in history)

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from sqlmodel import Session
 
-from app.accounts.models import Role
+from app.accounts.models import Role, UserStatus
 from app.statements import queries, service
 from app.statements.models import SpokespersonRole, Statement, StatementKind
 from app.timeutil import format_datetime
@@ -104,6 +104,99 @@ def test_embargoed_statement_is_absent_from_every_channel_until_its_time(
     assert ids_in(web.get("/statements").text)[0] == sid  # newest first
     page = page_text(web.get(f"/statements/{sid}").text)
     assert "Kết quả điều tra vụ chìm tàu ở vịnh Hạ Long" in page
+
+
+def test_a_preview_under_embargo_leaks_to_no_public_channel_and_no_one_else(
+    app: Any, db: Session, web: WebClient, new_web: Any
+) -> None:
+    """While a statement is shared under embargo, nothing of it (title, translation, body words,
+    the number it will get) is on the public pages, the search, the feeds, the API, the sitemap,
+    the home page or the page cache, for a visitor, a journalist outside the audience, one not
+    verified yet, a department and even the journalist it is shared with, who sees it at the
+    preview's address only. Once its time comes, that address leads to the public page."""
+    from app import timeutil
+    from app.statements.service import preview
+
+    w = World(db)
+    w.issued(title="Thông báo về giao thông")  # 1/TCBC-UBND: the secret one will be 2
+    secret = w.issued(
+        at=soon(2),
+        title="Kết quả điều tra vụ chìm tàu ở vịnh Hạ Long",
+        translations={"en": "Findings on the Ha Long Bay shipwreck"},
+        body="Biên bản số XK-2417 ghi nhận nguyên nhân vụ chìm tàu.",
+    )
+    sid = secret.id or 0
+    words = ("chìm tàu", "shipwreck", "XK-2417", "2/TCBC-UBND")
+    agency = make_org(db, kind="press_agency")
+    other = make_org(db, kind="press_agency")
+    preview.share(
+        db, actor=w.editor, statement_id=sid, audience_kind="agencies", agencies=[agency.id or 0]
+    )
+
+    def person(role: Role, **over: Any) -> WebClient:
+        user = make_user(db, role, **over)
+        b: WebClient = new_web()
+        assert b.login(user.email, PASSWORD).status_code == 303
+        return b
+
+    people = {
+        "anonymous": web,
+        "outsider": person(Role.JOURNALIST, org=other),
+        "unverified": person(Role.JOURNALIST, org=agency, status=UserStatus.PENDING),
+        "department": person(Role.DEPARTMENT),
+        "audience": person(Role.JOURNALIST, org=agency),
+    }
+    channels = (
+        "/",
+        "/statements",
+        "/statements?q=chim+tau",
+        "/feeds/statements.atom",
+        "/feeds/statements.atom?lang=en",
+        "/sitemap.xml",
+        "/api/v1/statements",
+        "/api/v1/statements?q=chim+tau",
+    )
+    addresses = (  # the statement's own public addresses: 404 before its time
+        f"/statements/{sid}",
+        f"/statements/{sid}/en",
+        f"/statements/{sid}/print",
+        f"/statements/{sid}.pdf",
+        f"/api/v1/statements/{sid}",
+    )
+    for name, b in people.items():
+        for url in channels + addresses:
+            r = b.get(url)
+            leaked = [word for word in words if word in r.text]
+            assert not leaked, (name, url, leaked)
+            if url in addresses:
+                assert r.status_code == 404, (name, url, r.status_code)
+        assert sid not in ids_in(b.get("/statements").text), name
+        assert sid not in ids_in(b.get("/statements?q=bien+ban+nguyen+nhan").text), name
+        r = b.get(f"/preview/statements/{sid}")
+        if name == "audience":
+            assert r.status_code == 200 and "chìm tàu" in r.text
+            assert r.headers["cache-control"] == "private, no-store"
+        elif name == "anonymous":
+            assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        else:
+            assert r.status_code == 404 and "chìm tàu" not in r.text, name
+    # The page cache holds none of it (and no preview at all).
+    stored = app.state.public_cache._entries
+    assert stored
+    for key, entry in stored.items():
+        assert not key[1].startswith("/preview"), key
+        assert not any(word.encode() in entry.body for word in words), key
+
+    # Its time comes: nobody commits anything, the clock moves on.
+    edition = service.editions(db, sid)[0]
+    assert edition.publish_at is not None
+    with timeutil.clock_at(edition.publish_at + timedelta(seconds=1)):
+        r = people["audience"].get(f"/preview/statements/{sid}")
+        assert r.status_code == 303 and r.headers["location"] == f"/statements/{sid}"
+        assert sid in ids_in(web.get("/statements").text)
+        assert sid in ids_in(web.get("/statements?q=bien+ban+nguyen+nhan").text)
+        page = page_text(web.get(f"/statements/{sid}").text)
+        assert "Kết quả điều tra vụ chìm tàu ở vịnh Hạ Long" in page and "2/TCBC-UBND" in page
 
 
 def test_public_numbers_have_no_gap_for_an_embargoed_statement(

@@ -11,12 +11,13 @@ from app.attendance import service as attendance
 from app.attendance.models import MODE_LABELS
 from app.attendance.models import STATUS_LABELS as ATTENDANCE_LABELS
 from app.briefings import service
-from app.briefings.models import CHANGE_LABELS, STATUS_LABELS
+from app.briefings.feeds import Subscription, subscriptions
+from app.briefings.models import CHANGE_LABELS, STATUS_LABELS, BriefingKind
 from app.briefings.states import SCHEDULED
 from app.db import SessionDep
 from app.orgs import service as orgs
 from app.questions import service as questions
-from app.templating import render
+from app.templating import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
@@ -52,8 +53,23 @@ def briefings_page(
             "pages": max(1, -(-total_past // PAGE_SIZE)),
             "status_labels": STATUS_LABELS,
             "is_office": OFFICE.permits(identity.user),
+            "subscriptions": _subscriptions(request, kinds),
         },
         block="results",
+    )
+
+
+def _subscriptions(
+    request: Request, kinds: list[BriefingKind]
+) -> list[tuple[BriefingKind | None, Subscription]]:
+    """Links to subscribe to the whole schedule and to each kind, in the page's language."""
+    settings = request.app.state.settings
+    return subscriptions(
+        settings.absolute_url(),
+        kinds,
+        locale=request_locale(request),
+        default_locale=settings.default_language,
+        province=settings.province_name,
     )
 
 

@@ -26,7 +26,9 @@ The modules, each importable on its own:
 - `workflow`: the edition's steps (submit, return, approve, publish, schedule, unschedule) and
   the recording of ended embargoes;
 - `editions`: steps on the statement as a whole (new edition, discard, withdraw, compliance);
-- `steps`: `take_step`, used by the pages and the API, and `offered`, what can be done now.
+- `steps`: `take_step`, used by the pages and the API, and `offered`, what can be done now;
+- `preview`: a statement under embargo shared with verified journalists before its time (used as
+  `service.preview.share(...)`, its names not re-exported here).
 """
 
 from app.statements.service.common import (

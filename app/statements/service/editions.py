@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, delete, select
 
+import app.statements.service.preview as preview
 import app.statements.service.visibility as visibility
 from app.audit import service as audit
 from app.audit.service import Actor
@@ -93,6 +94,7 @@ def discard(session: Session, *, actor: Actor, statement_id: int) -> Statement |
     audit.record(session, actor, "statement.discarded", st, f"edition {ed.number}")
     if ed.number == 1:
         set_links(session, statement_id, StatementInput(None, None, None, ""))
+        preview.forget(session, statement_id)
         session.delete(st)
         return None
     return st

@@ -22,6 +22,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+import app.statements.service.preview as preview
 import app.statements.service.visibility as visibility
 from app import timeutil
 from app.audit import service as audit
@@ -246,6 +247,7 @@ def unschedule(
     if ed.number == 1:  # not issued after all (and never numbered)
         st.first_published_at = None
         session.add(st)
+        preview.end_when_taken_back(session, actor, statement_id)
     previous = session.exec(
         select(Edition)
         .where(Edition.statement_id == statement_id)

@@ -24,6 +24,7 @@ from app.statements import service, states
 from app.statements.models import (
     COMPLIANCE_LABELS,
     KIND_LABELS,
+    PREVIEW_AUDIENCE_LABELS,
     SPOKESPERSON_ROLE_LABELS,
     STATE_LABELS,
     Compliance,
@@ -31,6 +32,7 @@ from app.statements.models import (
     Statement,
     StatementKind,
 )
+from app.statements.service import preview
 from app.statements.states import StatementStep, Step
 from app.storage import ACCEPT_ATTR
 from app.templating import redirect, render
@@ -87,6 +89,7 @@ def _step_forms(st: Statement) -> dict[str, dict[str, Any]]:
         "schedule": {"day": "", "time": ""},
         "withdraw": {"reason": ""},
         "compliance": {"compliance": st.compliance.value if st.compliance else ""},
+        "preview": {},  # the current preview's audience (`statements/_preview_office.html`)
     }
 
 
@@ -118,6 +121,8 @@ def statement_page(
     for e in eds:
         people += [e.created_by, e.edited_by, e.approved_by]
     people += [t.translated_by for t in carried.values()]
+    shared = preview.office_view(session, st)
+    people += [shared.preview.shared_by] if shared.preview else []
     forms = _step_forms(st)
     if failed in forms and form is not None:
         forms[failed] = form
@@ -145,6 +150,8 @@ def statement_page(
         "failed": failed,
         "errors": errors or {},
         "accept_files": ACCEPT_ATTR,
+        "preview": shared,
+        "audience_labels": PREVIEW_AUDIENCE_LABELS,
     }
     return render(request, "statements/office_detail.html", ctx, status_code=status_code)
 
