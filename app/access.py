@@ -208,6 +208,8 @@ PROVINCE_REPORT = Rule("province_report", frozenset({Role.ADMIN, *OFFICE_ROLES})
 # The one-click unsubscribe of mail clients (RFC 8058): a POST without our CSRF token, whose
 # authority is the secret token in its address; it can only end that one subscription.
 PUBLIC_BY_TOKEN = Rule("public_by_token", None, csrf=False)
+# A journalist's own account (the profile with the press card): also while pending or rejected.
+JOURNALIST_ACCOUNT = Rule("journalist_account", frozenset({Role.JOURNALIST}), active_only=False)
 RULES = (
     PUBLIC,
     SIGNED_IN,
@@ -220,6 +222,7 @@ RULES = (
     REPORTS,
     PROVINCE_REPORT,
     PUBLIC_BY_TOKEN,
+    JOURNALIST_ACCOUNT,
 )
 
 # Routes that are not FastAPI routes (so cannot depend on a rule) and are public by design.
@@ -237,3 +240,4 @@ StaffOnly = Annotated[Identity, Depends(STAFF)]
 ReportReaders = Annotated[Identity, Depends(REPORTS)]
 ProvinceReportReaders = Annotated[Identity, Depends(PROVINCE_REPORT)]
 PublicByToken = Annotated[Identity, Depends(PUBLIC_BY_TOKEN)]
+JournalistAccount = Annotated[Identity, Depends(JOURNALIST_ACCOUNT)]

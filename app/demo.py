@@ -14,7 +14,7 @@ from datetime import time, timedelta
 from sqlmodel import Session
 
 from app.accounts import service as accounts
-from app.accounts.models import Role, UserStatus
+from app.accounts.models import Role, User, UserStatus
 from app.annual.demo import seed_report
 from app.attendance.demo import seed_attendance
 from app.audit import service as audit
@@ -32,6 +32,7 @@ from app.monitoring.demo import seed_monitoring
 from app.orgs import service as orgs
 from app.questions.demo import seed_questions, seed_votes
 from app.reports.demo import seed_history
+from app.security import hash_password
 from app.statements.demo import seed_statements
 from app.timeutil import local_today, to_local
 
@@ -46,6 +47,8 @@ class DemoAccount:
     org_code: str | None = None
     status: UserStatus = UserStatus.ACTIVE
     press_card: str | None = None
+    agency_name: str | None = None  # a journalist whose agency is not listed
+    card_expires_in_days: int | None = None  # the press card's last day, from the seeding day
 
 
 DEMO_ACCOUNTS = (
@@ -74,6 +77,22 @@ DEMO_ACCOUNTS = (
         "VTV",
         status=UserStatus.PENDING,
         press_card="VTV-004567",
+    ),
+    DemoAccount(
+        f"chua.co.co.quan@{DEMO_DOMAIN}",
+        "Phóng viên cơ quan chưa có trong danh sách (demo)",
+        Role.JOURNALIST,
+        status=UserStatus.PENDING,
+        press_card="DLHL-000321",
+        agency_name="Tạp chí Du lịch Hạ Long (demo)",
+    ),
+    DemoAccount(
+        f"the.sap.het.han@{DEMO_DOMAIN}",
+        "Phóng viên có thẻ sắp hết hạn (demo)",
+        Role.JOURNALIST,
+        "TTXVN",
+        press_card="TTX-000777",
+        card_expires_in_days=20,
     ),
 )
 
@@ -108,22 +127,28 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
             continue
         org = orgs.get_by_code(session, demo.org_code) if demo.org_code else None
         password = accounts.readable_password()
-        user = accounts.create_user(
-            session,
-            settings=settings,
-            actor=actor,
-            email=demo.email,
-            full_name=demo.full_name,
-            role=demo.role.value,
-            organisation_id=org.id
-            if org and demo.role in (Role.DEPARTMENT, Role.JOURNALIST)
-            else None,
-            password=password,
+        user = (
+            _not_listed(session, actor, demo, password)
+            if demo.agency_name
+            else accounts.create_user(
+                session,
+                settings=settings,
+                actor=actor,
+                email=demo.email,
+                full_name=demo.full_name,
+                role=demo.role.value,
+                organisation_id=org.id
+                if org and demo.role in (Role.DEPARTMENT, Role.JOURNALIST)
+                else None,
+                password=password,
+            )
         )
         if org and user.organisation_id is None:
             user.organisation_id = org.id  # press office and spokesperson: shown with their body
         user.press_card_number = demo.press_card
         user.status = demo.status
+        if demo.card_expires_in_days is not None:
+            user.press_card_expires_on = local_today() + timedelta(days=demo.card_expires_in_days)
         session.add(user)
         session.commit()
         created.append((demo, password))
@@ -154,6 +179,22 @@ def seed_demo(session: Session, settings: Settings) -> SeedResult:
         votes_added=votes,
         registrations_added=registrations,
     )
+
+
+def _not_listed(session: Session, actor: Actor, demo: DemoAccount, password: str) -> User:
+    """A journalist registered with an agency that is not in the registry (as `/register` makes
+    one): the office matches or adds it when verifying them."""
+    user = User(
+        email=demo.email,
+        full_name=demo.full_name,
+        role=demo.role,
+        status=demo.status,
+        agency_name_given=demo.agency_name,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    audit.record(session, actor, "user.created", user, f"{demo.email} (agency not listed)")
+    return user
 
 
 def _org_ids(session: Session, *codes: str) -> list[int]:

@@ -20,6 +20,7 @@ from app import (
     sweep,
 )
 from app.accounts import api as accounts_api
+from app.accounts import journalist_routes as accounts_journalists
 from app.accounts import routes as accounts_routes
 from app.annual import web as annual_web
 from app.attendance.web import journalist as attendance_journalist
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages_health.router,
         pages_routes.router,
         accounts_routes.router,
+        accounts_journalists.router,
         orgs_routes.router,
         audit_routes.router,
         holidays_routes.router,

@@ -84,6 +84,7 @@ ALLOWED: dict[str, set[str]] = {
         "journalist",
         "pending",
     },
+    "journalist_account": {"journalist", "pending"},
 }
 PEOPLE = (
     "anonymous",

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import cli
 from app.accounts.models import Role, User
@@ -15,6 +15,7 @@ from app.briefings.models import BriefingKind
 from app.config import get_settings
 from app.orgs.models import Organisation
 from app.security import verify_password
+from app.timeutil import local_today
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_seed_demo_is_idempotent_and_prints_passwords_once(
     assert pressdesk("seed-demo") == 0
     first = capsys.readouterr().out
     passwords = [line.split()[-1] for line in first.splitlines() if "@demo.pressdesk.vn" in line]
-    assert len(passwords) == 6 and all(len(p) == 19 for p in passwords)
+    assert len(passwords) == 8 and all(len(p) == 19 for p in passwords)
     orgs = len(db.exec(select(Organisation)).all())
     assert orgs > 40
     assert pressdesk("seed-demo") == 0
@@ -101,8 +102,14 @@ def test_seed_demo_is_idempotent_and_prints_passwords_once(
     assert not any(p in second for p in passwords)
     assert "Organisations added: 0" in second
     assert len(db.exec(select(Organisation)).all()) == orgs
-    # The six demo accounts, and the reporters the attendance demo registers (no password given).
-    assert len(db.exec(select(User)).all()) == 6 + len(REPORTERS)
+    # The eight demo accounts, and the reporters the attendance demo registers (no password given).
+    assert len(db.exec(select(User)).all()) == 8 + len(REPORTERS)
+    not_listed = db.exec(select(User).where(col(User.email).startswith("chua.co.co.quan@"))).one()
+    assert (not_listed.organisation_id, not_listed.status) == (None, "pending")
+    assert not_listed.agency_name_given
+    expiring = db.exec(select(User).where(col(User.email).startswith("the.sap.het.han@"))).one()
+    assert expiring.press_card_expires_on is not None
+    assert 0 < (expiring.press_card_expires_on - local_today()).days <= 30
     roles = {u.role for u in db.exec(select(User)).all()}
     assert roles == set(Role)
 

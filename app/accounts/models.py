@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
@@ -65,6 +65,10 @@ class User(SQLModel, table=True):
     status: UserStatus = Field(default=UserStatus.ACTIVE, sa_type=EnumText(UserStatus, 16))
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     press_card_number: str | None = Field(default=None, max_length=32)
+    press_card_expires_on: date | None = None  # the last day the card is valid
+    # A journalist whose press agency is not in the registry: the name they gave, until the office
+    # matches it to an agency or adds it when verifying them.
+    agency_name_given: str | None = Field(default=None, max_length=255)
     status_reason: str | None = Field(default=None, max_length=500)
     password_hash: str = Field(max_length=255)
     must_change_password: bool = False

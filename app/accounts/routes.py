@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 
 from app.access import (
     AdminOnly,
-    OfficeOnly,
     Public,
     SignedIn,
     client_address,
@@ -26,7 +25,6 @@ from app.flash import flash
 from app.forms import parse_int, safe_next
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.orgs.models import OrgKind
 from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -157,58 +155,6 @@ def password_submit(
     set_session_cookie(request, token)
     flash(request, Msg("Your password has been changed. You have been signed out everywhere else."))
     return redirect(request, "/dashboard")
-
-
-# --- Journalist self-registration --------------------------------------------------------------
-
-
-def _agencies(session: SessionDep) -> list:
-    return orgs.list_organisations(session, kinds=(OrgKind.PRESS_AGENCY,))
-
-
-@router.get("/register")
-def register_page(request: Request, identity: Public, session: SessionDep) -> Response:
-    return render(request, "accounts/register.html", {"agencies": _agencies(session), "form": {}})
-
-
-@router.post("/register")
-def register_submit(
-    request: Request,
-    identity: Public,
-    session: SessionDep,
-    email: Text = "",
-    full_name: Text = "",
-    organisation_id: Text = "",
-    press_card_number: Text = "",
-    password: Text = "",
-    password_confirm: Text = "",
-) -> Response:
-    form = {
-        "email": email,
-        "full_name": full_name,
-        "organisation_id": organisation_id,
-        "press_card_number": press_card_number,
-    }
-    try:
-        service.register_journalist(
-            session,
-            settings=request.app.state.settings,
-            address=client_address(request),
-            email=email,
-            full_name=full_name,
-            organisation_id=parse_int(organisation_id),
-            press_card_number=press_card_number,
-            password=password,
-            password_confirm=password_confirm,
-        )
-    except ValidationFailed as exc:
-        return render(
-            request,
-            "accounts/register.html",
-            {"agencies": _agencies(session), "form": form, "errors": exc.errors},
-            status_code=422,
-        )
-    return render(request, "accounts/registered.html")
 
 
 # --- Administration of accounts ----------------------------------------------------------------
@@ -345,63 +291,3 @@ def user_enable(
     user = service.set_disabled(session, actor=identity.actor, user_id=user_id, disabled=False)
     flash(request, Msg("The account of %(name)s has been enabled.", {"name": user.full_name}))
     return redirect(request, f"/admin/users/{user_id}")
-
-
-# --- Press office: verifying journalists ---------------------------------------------------------
-
-
-def _journalists_context(session: SessionDep) -> dict:
-    journalists = service.list_users(session, role=Role.JOURNALIST.value)
-    order = {
-        UserStatus.PENDING: 0,
-        UserStatus.REJECTED: 1,
-        UserStatus.ACTIVE: 2,
-        UserStatus.DISABLED: 3,
-    }
-    journalists.sort(key=lambda u: (order[u.status], u.full_name))
-    agencies = {
-        o.id: o
-        for o in orgs.list_organisations(
-            session, kinds=(OrgKind.PRESS_AGENCY,), include_retired=True
-        )
-    }
-    return {"journalists": journalists, "agencies": agencies, "status_labels": STATUS_LABELS}
-
-
-@router.get("/office/journalists")
-def journalists_page(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
-    return render(request, "accounts/journalists.html", _journalists_context(session))
-
-
-@router.post("/office/journalists/{user_id}/verify")
-def journalist_verify(
-    request: Request, user_id: int, identity: OfficeOnly, session: SessionDep
-) -> Response:
-    user = service.decide_journalist(session, actor=identity.actor, user_id=user_id, verify=True)
-    flash(request, Msg("%(name)s has been verified.", {"name": user.full_name}))
-    return redirect(request, "/office/journalists")
-
-
-@router.post("/office/journalists/{user_id}/reject")
-def journalist_reject(
-    request: Request,
-    user_id: int,
-    identity: OfficeOnly,
-    session: SessionDep,
-    reason: Text = "",
-) -> Response:
-    try:
-        user = service.decide_journalist(
-            session, actor=identity.actor, user_id=user_id, verify=False, reason=reason
-        )
-    except ValidationFailed as exc:
-        ctx = _journalists_context(session) | {
-            "errors": exc.errors,
-            "error_user_id": user_id,
-            "reason": reason,
-        }
-        return render(
-            request, "accounts/journalists.html", ctx, block="journalist_list", status_code=422
-        )
-    flash(request, Msg("%(name)s has been rejected.", {"name": user.full_name}))
-    return redirect(request, "/office/journalists")

@@ -59,6 +59,7 @@ VERBS = {
     "assigned": N_("assigned"),
     "cancel": N_("cancelled"),
     "cancelled": N_("cancelled"),
+    "card_expired": N_("press card expired"),
     "closed": N_("closed"),
     "compliance": N_("compliance marked"),
     "confirmed": N_("confirmed"),

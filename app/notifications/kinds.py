@@ -159,7 +159,41 @@ KINDS: dict[NoticeKind, Kind] = {
         N_("Shared with you under embargo until %(time)s, not to be published before: “%(title)s”"),
         JOURNALIST,
     ),
+    NoticeKind.JOURNALIST_VERIFIED: Kind(
+        N_("Your account verified by the office"),
+        N_(
+            "Your journalist account has been verified: you can now ask questions and register to attend briefings."
+        ),
+        JOURNALIST,
+    ),
+    NoticeKind.JOURNALIST_REJECTED: Kind(
+        N_("Your registration not accepted by the office"),
+        N_("Your registration as a journalist was not accepted: %(reason)s"),
+        JOURNALIST,
+    ),
+    NoticeKind.PRESS_CARD_EXPIRING: Kind(
+        N_("Your press card about to expire"),
+        N_("Your press card %(card)s expires on %(date)s: enter your new card on your profile."),
+        JOURNALIST,
+    ),
+    NoticeKind.PRESS_CARD_EXPIRED: Kind(
+        N_("Your press card expired"),
+        N_(
+            "Your press card %(card)s expired on %(date)s: your account awaits verification again. Enter your new card on your profile."
+        ),
+        JOURNALIST,
+    ),
 }
+
+# About the account itself: e-mailed also while it is pending or rejected (never when disabled).
+ACCOUNT_KINDS = frozenset(
+    {
+        NoticeKind.JOURNALIST_VERIFIED,
+        NoticeKind.JOURNALIST_REJECTED,
+        NoticeKind.PRESS_CARD_EXPIRING,
+        NoticeKind.PRESS_CARD_EXPIRED,
+    }
+)
 
 # Outcomes and changes named in notices (params listed in `translated`).
 OUTCOMES = {

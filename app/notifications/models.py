@@ -43,6 +43,10 @@ class NoticeKind(StrEnum):
     ATTENDANCE_CONFIRMED = "attendance_confirmed"  # a journalist registered to attend (or changed)
     ATTENDANCE_REFUSED = "attendance_refused"  # the office refused their registration
     PREVIEW_SHARED = "preview_shared"  # a statement shared with you under embargo
+    JOURNALIST_VERIFIED = "journalist_verified"  # the office verified a journalist's account
+    JOURNALIST_REJECTED = "journalist_rejected"  # the office rejected it, with the reason
+    PRESS_CARD_EXPIRING = "press_card_expiring"  # a month before the press card's expiry
+    PRESS_CARD_EXPIRED = "press_card_expired"  # expired: the account awaits verification again
 
 
 class Delivery(StrEnum):

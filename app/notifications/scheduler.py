@@ -60,6 +60,7 @@ async def run(engine: Engine, settings: Settings) -> None:
 def _register_defaults() -> None:
     """Reminders first (they write notices), then the e-mails for notices (at once for those
     written outside a request, and the daily digests)."""
+    from app.accounts import journalists
     from app.monitoring import mailing
     from app.notifications import announcements, service, triggers, work
 
@@ -68,6 +69,7 @@ def _register_defaults() -> None:
         triggers.reminders,
         triggers.matter_reminders,
         work.content_late,
+        journalists.press_card_reminders,
         service.mail_notices,
         mailing.mail_digests,
     )

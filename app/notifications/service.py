@@ -265,8 +265,10 @@ def mail_notices(session: Session, settings: Settings, now: datetime) -> int:
     sent = 0
     for user_id, notices in by_user.items():
         user = session.get(User, user_id)
-        if user is None or user.status != UserStatus.ACTIVE:
+        if user is None or user.status == UserStatus.DISABLED:
             continue
+        if user.status != UserStatus.ACTIVE:  # pending or rejected: only news of the account
+            notices = [n for n in notices if n.kind in kinds.ACCOUNT_KINDS]
         at_once = [n for n in notices if delivery_for(session, user_id, n.kind) == Delivery.EMAIL]
         for n in at_once:
             _mail_one(session, settings, user, [n])

@@ -269,7 +269,8 @@ def test_journalist_registers_waits_and_is_verified(db: Session, new_web: Any) -
             "password_confirm": NEW_PASSWORD,
         },
     )
-    assert r.status_code == 200 and "Đã nhận đăng ký" in page_text(r.text)
+    assert r.status_code == 303 and r.headers["location"] == "/register/received"
+    assert "Đã nhận đăng ký" in page_text(j.get("/register/received").text)
     j.login("pva@baothu.vn", NEW_PASSWORD)
     assert "Đăng ký của bạn đang chờ xác minh" in page_text(j.get("/dashboard").text)
 

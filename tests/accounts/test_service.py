@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from app.accounts import service
+from app.accounts import journalists, service
 from app.accounts.models import Role, User, UserSession, UserStatus
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
@@ -290,13 +290,13 @@ def _register(db: Session, settings: Settings, agency_id: int | None, **over: An
     values: dict[str, Any] = {
         "email": "pv@baomoi.vn",
         "full_name": "Phóng viên Thử",
-        "organisation_id": agency_id,
+        "organisation": str(agency_id),
         "press_card_number": "ttx-000999",
         "password": "violet-granite-ferry-2031",
         "password_confirm": "violet-granite-ferry-2031",
     }
     values.update(over)
-    return service.register_journalist(db, settings=settings, address="5.6.7.8", **values)
+    return journalists.register(db, settings=settings, address="5.6.7.8", **values)
 
 
 def test_journalist_registration_waits_for_verification(db: Session, settings: Settings) -> None:
@@ -335,13 +335,13 @@ def test_office_verifies_or_rejects_with_a_reason(db: Session, settings: Setting
     journalist = _register(db, settings, agency.id)
     assert journalist is not None
     with pytest.raises(ValidationFailed) as exc:
-        service.decide_journalist(db, actor=actor, user_id=journalist.id, verify=False, reason="  ")
+        journalists.decide(db, actor=actor, user_id=journalist.id, verify=False, reason="  ")
     assert "reason" in exc.value.errors
-    rejected = service.decide_journalist(
+    rejected = journalists.decide(
         db, actor=actor, user_id=journalist.id, verify=False, reason="Số thẻ không khớp"
     )
     assert (rejected.status, rejected.status_reason) == (UserStatus.REJECTED, "Số thẻ không khớp")
-    verified = service.decide_journalist(db, actor=actor, user_id=journalist.id, verify=True)
+    verified = journalists.decide(db, actor=actor, user_id=journalist.id, verify=True)
     assert (verified.status, verified.status_reason) == (UserStatus.ACTIVE, None)
     actions = [e.action for e in db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()]
     assert actions[-2:] == ["journalist.rejected", "journalist.verified"]

@@ -637,8 +637,13 @@ def test_the_preferences_page_lists_only_the_kinds_for_the_role(
         K.ATTENDANCE_CONFIRMED.value,
         K.ATTENDANCE_REFUSED.value,
         K.PREVIEW_SHARED.value,
+        K.JOURNALIST_VERIFIED.value,
+        K.JOURNALIST_REJECTED.value,
+        K.PRESS_CARD_EXPIRING.value,
+        K.PRESS_CARD_EXPIRED.value,
     }
     assert "News of your questions" in text_of(journalist_page.text)
+    assert "Your press card about to expire" in text_of(journalist_page.text)
     assert "A call for content" not in text_of(journalist_page.text)
     # The defaults are checked: an e-mail at once for a call, the app only for an acceptance.
     assert checked(dept_page.text, "call_opened", "email")

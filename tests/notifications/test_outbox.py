@@ -465,3 +465,116 @@ def test_the_running_app_sends_queued_mail_in_the_background(
 
     assert [m["Message-ID"] for _e, m in box.received] == [row.message_id]
     assert stored(db, row).status == OutboxStatus.SENT
+
+
+# --- Subjects: every kind of message keeps its Vietnamese subject exactly --------------------
+
+LONG = {
+    "briefing": "Họp báo thường kỳ quý IV năm 2026 về tiêm chủng mở rộng trên địa bàn tỉnh",
+    "deadline": "16:30 20/12/2026",
+    "due": "16:30 20/12/2026",
+    "time": "08:30 22/12/2026",
+    "date": "31/12/2026",
+    "hours": "24",
+    "count": "3",
+    "comment": "Đề nghị bổ sung số liệu tiêm chủng thường kỳ của từng xã",
+    "text": "Tiến độ giải phóng mặt bằng dự án cao tốc Vân Đồn – Móng Cái thế nào?",
+    "reason": "Số thẻ nhà báo không khớp với danh sách của Bộ Văn hóa",
+    "what": "Câu hỏi về tiêm chủng mở rộng",
+    "title": "Thông tin về tình hình tiêm chủng mở rộng và phòng chống dịch bệnh mùa đông",
+    "asker": "Phóng viên Báo Quảng Ninh",
+    "organisation": "Sở Y tế tỉnh Quảng Ninh",
+    "card": "TTX-000123",
+    "outcome": "answered",
+    "change": "postponed",
+    "mode": "In person",
+}
+
+
+def _expected_notice_subject(kind: Any) -> str:
+    from app.notifications import kinds
+
+    subject = " ".join(kinds.text(kind, LONG, "vi").split())
+    return subject if len(subject) <= 200 else subject[:199] + "…"
+
+
+def _other_subjects() -> dict[str, str]:
+    """The messages that are not notices, each with the subject its own code makes (the
+    statement's title and the digest's dates as long as they come)."""
+    from app.i18n import gettext
+
+    title = LONG["title"] + " của Ủy ban nhân dân tỉnh"
+    return {
+        "statement announced": gettext("vi", "New statement: %(title)s", title=title),
+        "statement updated": gettext("vi", "Updated: %(title)s", title=title),
+        "subscription confirmation": gettext(
+            "vi", "Confirm your subscription to official statements"
+        ),
+        "statements digest": gettext("vi", "Official statements, %(day)s", day="04/12/2026"),
+        "monitoring digest": gettext(
+            "vi", "Monitoring digest %(when)s: %(num)s press items", when="07/12/2026", num=12
+        )
+        + " – tin sai sự thật về tiêm chủng mở rộng trên địa bàn tỉnh",
+    }
+
+
+@pytest.mark.clock("2026-12-04T10:00+07:00")
+def test_every_kind_of_message_keeps_its_long_vietnamese_subject_exactly(
+    db: Session, engine: Engine, mail_settings: Settings, mailbox: tuple[Mailbox, int]
+) -> None:
+    """Long subjects used to lose the spaces between encoded words when folded ("thườngkỳ")."""
+    from app.accounts.models import Role
+    from app.notifications import kinds
+    from app.notifications import service as notices
+    from app.notifications.models import Delivery, Notice, NoticeKind, NoticePreference
+    from tests.factories import make_user
+
+    box, _port = mailbox
+    expected: dict[str, str] = {}
+    for kind in NoticeKind:  # each notice e-mailed at once, through the sender's own hook
+        user = make_user(db, sorted(kinds.KINDS[kind].roles)[0], email=f"{kind.value}@vd.vn")
+        db.add(NoticePreference(user_id=user.id, kind=kind, delivery=Delivery.EMAIL))
+        notices.notify(db, [user], kind, params=LONG, link="/notices")
+        expected[user.email] = _expected_notice_subject(kind)
+    digest = make_user(db, Role.JOURNALIST, email="digest@vd.vn")
+    for kind in (NoticeKind.QUESTION_ANSWERED, NoticeKind.BRIEFING_CHANGED):
+        db.add(NoticePreference(user_id=digest.id, kind=kind, delivery=Delivery.DIGEST))
+        db.add(
+            Notice(
+                user_id=digest.id,
+                kind=kind,
+                params=LONG,
+                link="/notices",
+                created_at=utcnow() - timedelta(hours=12),
+            )
+        )
+    expected[digest.email] = "Press Desk: 2 thông báo hôm nay"
+    db.commit()
+    notices.mail_notices(db, mail_settings, utcnow())
+    db.commit()
+    for name, subject in _other_subjects().items():
+        address = name.replace(" ", ".") + "@vd.vn"
+        queue(db, mail_settings, to=address, subject=subject)
+        expected[address] = subject
+
+    outbox.send_due(engine, mail_settings)
+
+    received = {m["To"]: m["Subject"] for _env, m in box.received}
+    assert received == expected
+    long_ones = [s for s in expected.values() if len(s) > 75]
+    assert len(long_ones) >= len(NoticeKind) + 3  # the folding really happened
+    assert any("thường kỳ" in s for s in received.values())
+
+
+@pytest.mark.parametrize("length", [1, 40, 75, 76, 120, 199, 300])
+def test_subject_encoding_round_trips_any_length_and_mix(length: int) -> None:
+    """Spaces, ASCII and Vietnamese in any place, cut at every length: the same subject back."""
+    base = "Họp báo thường kỳ: tiêm chủng 2026 – “Vân Đồn” & Hạ Long… "
+    subject = (base * 10)[:length].strip() or "Ạ"
+    message = EmailMessage()
+    message["Subject"] = outbox.subject_header(subject)
+    message.set_content("x")
+    raw = message.as_bytes(policy=email.policy.SMTP)
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Subject"] == subject

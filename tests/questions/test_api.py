@@ -416,6 +416,8 @@ def test_the_office_lists_journalists_waiting_first_and_by_status(w: World, db: 
         "status": "pending",
         "status_reason": None,
         "registered_at": first["registered_at"],
+        "agency_name_given": None,
+        "press_card_expires_on": None,
     }
     utc(first["registered_at"])
     assert ids(ok(w.office.get(JOURNALISTS, params={"status": "pending"}))) == [pending.id]

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from sqlmodel import Session, col, select
 
 from app.access import OfficeOnly, Public
+from app.accounts import journalists
 from app.accounts import service as accounts
 from app.accounts.models import Role, User, UserStatus
 from app.db import SessionDep
@@ -78,6 +79,8 @@ def _journalist_out(user: User) -> JournalistPublic:
         status=user.status,
         status_reason=user.status_reason,
         registered_at=user.created_at.astimezone(UTC),
+        agency_name_given=user.agency_name_given,
+        press_card_expires_on=user.press_card_expires_on,
     )
 
 
@@ -177,7 +180,7 @@ def get_journalist(user_id: int, identity: OfficeOnly, session: SessionDep) -> J
 )
 def verify_journalist(user_id: int, identity: OfficeOnly, session: SessionDep) -> JournalistPublic:
     """The journalist can then use the site (a disabled account is 409)."""
-    user = accounts.decide_journalist(session, actor=identity.actor, user_id=user_id, verify=True)
+    user = journalists.decide(session, actor=identity.actor, user_id=user_id, verify=True)
     return _journalist_out(user)
 
 
@@ -188,7 +191,7 @@ def reject_journalist(
     user_id: int, body: RejectRequest, identity: OfficeOnly, session: SessionDep
 ) -> JournalistPublic:
     """Refuse the account with a reason the journalist sees (a missing reason is 422)."""
-    user = accounts.decide_journalist(
+    user = journalists.decide(
         session, actor=identity.actor, user_id=user_id, verify=False, reason=body.reason
     )
     return _journalist_out(user)

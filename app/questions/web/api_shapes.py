@@ -92,6 +92,8 @@ class JournalistPublic(SQLModel):
     status: UserStatus
     status_reason: str | None  # why the press office rejected them
     registered_at: datetime
+    agency_name_given: str | None = None  # an agency not listed, until the office matches it
+    press_card_expires_on: date | None = None
 
 
 class RejectRequest(SQLModel):
