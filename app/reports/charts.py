@@ -5,7 +5,7 @@ The page always shows the same figures in a data table next to the chart; the ch
 of that table (``role="img"`` with a ``<title>`` and ``<desc>``), and every bar carries its own
 ``<title>`` tooltip. A chart whose bars link to the lists behind them is a ``role="group"``
 named by the same title and described by the same text instead (an image may hold no link): each
-link is named by its tooltip, and the axis is hidden from assistive technology.
+link is named by its tooltip (its ``<title>``), and the axis is hidden from assistive technology.
 
 The strict content security policy forbids ``style`` attributes and ``<style>`` elements, so the
 colours come from classes styled in ``static/css/app.css`` ("Reports: charts"); the same colours
@@ -182,12 +182,13 @@ def _bar_class(bar: Bar) -> tuple[str, dict[str, str]]:
 
 
 def _item(bar: Bar, body: list[str], tooltip: str, *, linked: bool) -> str:
-    """One bar's group: a link named by its tooltip when it has a safe address, else a plain
-    group (in a chart with links, a picture of its own with the tooltip as its name)."""
+    """One bar's group: a link when it has a safe address (named by its `<title>`, the tooltip,
+    which holds the label and the value it shows), else a plain group (in a chart with links, a
+    picture of its own with the tooltip as its name)."""
     content = _el("title", str(escape(tooltip))) + "".join(body)
     href = safe_href(bar.href)
     if href:
-        return _el("a", content, class_="chart-item", href=href, aria_label=tooltip)
+        return _el("a", content, class_="chart-item", href=href)
     if linked:
         return _el("g", content, class_="chart-item", role="img", aria_label=tooltip)
     return _el("g", content, class_="chart-item")
