@@ -180,7 +180,7 @@ def test_a_chart_with_links_is_a_named_group_whose_links_say_what_they_open(char
     # a link's name is its <title> (SVG-AAM), the label and value it shows: no aria-label that
     # a voice user could not say from what they see
     assert link.tag == f"{NS}a" and link.get("aria-label") is None
-    assert list(link)[0].tag == f"{NS}title" and item_title(link) == "Sở Y tế: 3"
+    assert link[0].tag == f"{NS}title" and item_title(link) == "Sở Y tế: 3"
     assert (plain.get("role"), plain.get("aria-label")) == ("img", "Sở Tài chính: 0")
     # the axis numbers are not read out between the bars (the table beside it has the figures)
     axis_texts = find_class(root, "text", "chart-axis")
