@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import select
 
 from app.accounts.models import User
+from app.briefings.models import AgendaItem
 from app.demo import DEMO_DOMAIN, seed_demo
 from tests.browser.conftest import LiveServer
 from tests.browser.test_roles import sign_in
@@ -53,7 +54,16 @@ class Link:
     suffix: str = ""
 
 
-Where = str | Link
+@dataclass(frozen=True)
+class Record:
+    """`path` with the first id that `query` finds in the demo's data (e.g. a briefing whose
+    agenda has items)."""
+
+    path: str
+    query: Any
+
+
+Where = str | Link | Record
 
 
 def account(role: str) -> str:
@@ -87,9 +97,14 @@ def audit_page(browser: Browser, demo: LiveServer) -> Iterator[Page]:
     context.close()
 
 
-def resolve(page: Page, where: Where) -> str:
+def resolve(page: Page, server: LiveServer, where: Where) -> str:
     if isinstance(where, str):
         return where
+    if isinstance(where, Record):
+        with server.session() as session:
+            found = session.exec(where.query).first()
+        assert found is not None, f"the demo has nothing for {where.path}"
+        return where.path.format(found)
     page.goto(where.on)
     hrefs: list[str] = page.eval_on_selector_all(
         "main a[href]", "links => links.map(a => a.getAttribute('href'))"
@@ -122,9 +137,9 @@ def at_each_width(page: Page, label: str) -> list[str]:
     return problems
 
 
-def audit(page: Page, pages: list[Where]) -> list[str]:
+def audit(page: Page, server: LiveServer, pages: list[Where]) -> list[str]:
     """Load each page and run axe at each width; every blocking violation found."""
-    paths = [resolve(page, where) for where in pages]
+    paths = [resolve(page, server, where) for where in pages]
     assert len(set(paths)) == len(paths), paths
     problems: list[str] = []
     for path in paths:
@@ -164,8 +179,10 @@ OFFICE_DESK: list[Where] = [
     Link("/office/briefings", r"/office/briefings/\d+", "/content"),  # the calls of a briefing
     Link("/office/briefings", r"/office/briefings/\d+", "/live"),  # the call board of the room
     Link("/office/briefings", r"/office/briefings/\d+", "/attendance"),
+    Record("/office/briefings/{}/agenda", select(AgendaItem.briefing_id)),  # with its items
     "/office/briefings/new",
     "/office/briefing-series",
+    Link("/office/briefing-series", r"/office/briefing-series/\d+"),
     "/office/questions",
     Link("/office/questions", r"/office/questions/\d+"),
     "/office/questions/new",
@@ -231,8 +248,8 @@ JOURNALIST: list[Where] = [
 ]
 
 
-def test_public_pages_have_no_serious_violation(audit_page: Page) -> None:
-    problems = audit(audit_page, PUBLIC)
+def test_public_pages_have_no_serious_violation(audit_page: Page, demo: LiveServer) -> None:
+    problems = audit(audit_page, demo, PUBLIC)
     assert not problems, report(problems)
 
 
@@ -248,11 +265,11 @@ def test_public_pages_have_no_serious_violation(audit_page: Page) -> None:
     ids=["office-desk", "office-oversight", "admin", "department", "journalist"],
 )
 def test_signed_in_pages_have_no_serious_violation(
-    audit_page: Page, role: str, pages: list[Where]
+    audit_page: Page, demo: LiveServer, role: str, pages: list[Where]
 ) -> None:
     sign_in(audit_page, account(role))
     expect(audit_page).to_have_url(re.compile(r"/dashboard$"))
-    problems = audit(audit_page, pages)
+    problems = audit(audit_page, demo, pages)
     assert not problems, report(problems)
 
 
