@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from jinja2_fragments import render_block
+from markupsafe import escape
 
 from app import i18n
 from app.config import PROJECT_ROOT, Settings
@@ -138,6 +139,19 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+ERROR_SUMMARY = 'class="error-summary"'
+
+
+def _title_says_error(html: str, locale: str) -> str:
+    """A page showing an error summary (a form came back with errors) says so first in its
+    title, which is what a screen reader reads first of a new page; static/js/app.js keeps the
+    title right when HTMX swaps only a part of the page."""
+    if ERROR_SUMMARY not in html:
+        return html
+    prefix = escape(i18n.gettext(locale, "Error:") + " ")
+    return html.replace("<title>", f"<title>{prefix}", 1)
+
+
 def render(
     request: Request,
     template: str,
@@ -153,7 +167,7 @@ def render(
     if block and is_fragment_request(request):
         html = render_block(env, template, block, ctx)
     else:
-        html = env.get_template(template).render(ctx)
+        html = _title_says_error(env.get_template(template).render(ctx), ctx["locale"])
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request, Cookie"
     response.headers.setdefault("Cache-Control", "no-store" if ctx.get("user") else "no-cache")

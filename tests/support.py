@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from io import BytesIO
 from typing import Any, TypeVar
 
 import lxml.html
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
@@ -53,6 +56,41 @@ def problem(r: Any, status: int) -> dict[str, Any]:
     body: dict[str, Any] = r.json()
     assert body["status"] == status and body["title"]
     return body
+
+
+def structure_of(reader: PdfReader) -> list[str]:
+    """The structure types of a tagged PDF's tree, in reading order ("/H1", "/P", "/Table"…)."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, DictionaryObject):
+            if "/S" in node:
+                found.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.trailer["/Root"].get("/StructTreeRoot"))
+    return found
+
+
+def tagged_pdf(data: bytes, lang: str) -> PdfReader:
+    """A PDF a screen reader can follow (tagged: marked, with a structure tree that has headings
+    and paragraphs) in the language `lang`; gives its reader for further checks."""
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root.get("/MarkInfo", {}).get("/Marked") == True  # noqa: E712 - a PDF boolean
+    assert "/StructTreeRoot" in root
+    assert root.get("/Lang") == lang
+    structure = structure_of(reader)
+    assert structure[0] == "/Document" and "/P" in structure, structure[:20]
+    assert any(s in structure for s in ("/H1", "/H2", "/H3")), structure[:20]
+    assert reader.metadata is not None and reader.metadata.title  # shown as the window's title
+    return reader
 
 
 class Page:

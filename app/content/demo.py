@@ -102,7 +102,8 @@ CONTENT = (
 def _demo_pdf(item: DemoContent) -> bytes:
     lines = "".join(f"<p>{line}</p>" for line in item.key_figures.splitlines())
     html = (
-        "<html lang='vi'><body style='font-family: DejaVu Sans'>"
+        f"<html lang='vi'><head><title>{item.title}</title></head>"
+        "<body style='font-family: DejaVu Sans'>"
         f"<h1>{item.title}</h1><p>{item.summary}</p>{lines}</body></html>"
     )
     return write_pdf(html)

@@ -116,7 +116,8 @@ def _org_id(session: Session, code: str) -> int | None:
 def _answer_pdf(question: str, answer: str) -> bytes:
     """A one-page PDF attached to a demo answer (the figures behind it)."""
     html = (
-        "<html lang='vi'><body style='font-family: DejaVu Sans'>"
+        "<html lang='vi'><head><title>Số liệu kèm theo câu trả lời</title></head>"
+        "<body style='font-family: DejaVu Sans'>"
         f"<h1>Số liệu kèm theo câu trả lời</h1><p><em>{escape(question)}</em></p>"
         f"<p>{escape(answer)}</p></body></html>"
     )

@@ -3,7 +3,9 @@
 Each function returns an inline ``<svg>`` element as `Markup`, for ``{{ chart }}`` in a template.
 The page always shows the same figures in a data table next to the chart; the chart is a picture
 of that table (``role="img"`` with a ``<title>`` and ``<desc>``), and every bar carries its own
-``<title>`` tooltip.
+``<title>`` tooltip. A chart whose bars link to the lists behind them is a ``role="group"``
+named by the same title and described by the same text instead (an image may hold no link): each
+link is named by its tooltip (its ``<title>``), and the axis is hidden from assistive technology.
 
 The strict content security policy forbids ``style`` attributes and ``<style>`` elements, so the
 colours come from classes styled in ``static/css/app.css`` ("Reports: charts"); the same colours
@@ -179,32 +181,52 @@ def _bar_class(bar: Bar) -> tuple[str, dict[str, str]]:
     return "chart-bar chart-short", {"fill": ERROR_PALE, "stroke": ERROR, "stroke_width": "2"}
 
 
-def _item(bar: Bar, body: list[str], tooltip: str) -> str:
-    """One bar's group: a link when it has a safe address, else a plain group."""
+def _item(bar: Bar, body: list[str], tooltip: str, *, linked: bool) -> str:
+    """One bar's group: a link when it has a safe address (named by its `<title>`, the tooltip,
+    which holds the label and the value it shows), else a plain group (in a chart with links, a
+    picture of its own with the tooltip as its name)."""
     content = _el("title", str(escape(tooltip))) + "".join(body)
     href = safe_href(bar.href)
     if href:
         return _el("a", content, class_="chart-item", href=href)
+    if linked:
+        return _el("g", content, class_="chart-item", role="img", aria_label=tooltip)
     return _el("g", content, class_="chart-item")
 
 
+def _has_links(bars: list[Bar]) -> bool:
+    return any(safe_href(bar.href) for bar in bars)
+
+
 def _svg(
-    chart_id: str, kind: str, width: float, height: float, title: str, description: str, body: str
+    chart_id: str,
+    kind: str,
+    size: tuple[float, float],
+    title: str,
+    description: str,
+    body: str,
+    *,
+    linked: bool,
 ) -> Markup:
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     heading = _el("title", str(escape(title)), id=title_id)
-    labelled_by = title_id
+    labelled_by, described_by = title_id, None
     if description:
         heading += _el("desc", str(escape(description)), id=desc_id)
-        labelled_by += f" {desc_id}"
+        if linked:
+            described_by = desc_id
+        else:
+            labelled_by += f" {desc_id}"
+    width, height = size
     svg = _el(
         "svg",
         heading + body,
         xmlns=SVG_NS,
         id=chart_id,
         class_=f"chart chart--{kind}",
-        role="img",
+        role="group" if linked else "img",
         aria_labelledby=labelled_by,
+        aria_describedby=described_by,
         viewBox=f"0 0 {_n(width)} {_n(height)}",
         preserveAspectRatio="xMidYMid meet",
         width="100%",
@@ -246,6 +268,7 @@ def column_chart(
     if not bars:
         return Markup("")
     chart_id = _chart_id("column", title, bars)
+    linked = _has_links(bars)
     top_value, ticks = _scale_top(bars)
 
     width, plot_height, top = COLUMN_CHART_WIDTH, 200.0, 22.0
@@ -291,6 +314,7 @@ def column_chart(
             _text(
                 text,
                 class_="chart-axis",
+                aria_hidden="true",
                 x=left - 6,
                 y=y,
                 dy="0.35em",
@@ -374,12 +398,14 @@ def column_chart(
                     fill=INK,
                 )
             )
-        body.append(_item(bar, parts, _tooltip(bar, unit, target_label)))
+        body.append(_item(bar, parts, _tooltip(bar, unit, target_label), linked=linked))
 
     body.append(
         _el("line", class_="chart-axis", x1=left, x2=width - right, y1=base, y2=base, stroke=MUTED)
     )
-    return _svg(chart_id, "column", width, height, title, description, "".join(body))
+    return _svg(
+        chart_id, "column", (width, height), title, description, "".join(body), linked=linked
+    )
 
 
 def bar_chart(
@@ -403,6 +429,7 @@ def bar_chart(
     if not bars:
         return Markup("")
     chart_id = _chart_id("bar", title, bars)
+    linked = _has_links(bars)
     top_value, ticks = _scale_top(bars, max_value)
 
     width, bar_height, top = BAR_CHART_WIDTH, 16.0, 6.0
@@ -447,6 +474,7 @@ def bar_chart(
             _text(
                 tick_text,
                 class_="chart-axis",
+                aria_hidden="true",
                 x=x,
                 y=axis_y + FONT_SIZE + 4,
                 text_anchor="start" if stacked and not tick else "middle",
@@ -520,7 +548,7 @@ def bar_chart(
         parts.append(
             _text(value_text, class_="chart-value", x=text_x, y=middle, dy="0.35em", fill=INK)
         )
-        body.append(_item(bar, parts, _tooltip(bar, unit, target_label)))
+        body.append(_item(bar, parts, _tooltip(bar, unit, target_label), linked=linked))
 
     body.append(_el("line", class_="chart-axis", x1=left, x2=left, y1=top, y2=axis_y, stroke=MUTED))
-    return _svg(chart_id, "bar", width, height, title, description, "".join(body))
+    return _svg(chart_id, "bar", (width, height), title, description, "".join(body), linked=linked)

@@ -22,7 +22,7 @@ from app.questions.models import Channel, Question, QuestionStatus
 from app.timeutil import LOCAL_TZ
 from tests.conftest import WebClient
 from tests.factories import make_briefing, make_kind, make_org, make_user
-from tests.support import actor_of, html, ok, signed_in
+from tests.support import actor_of, html, ok, signed_in, tagged_pdf
 
 pytestmark = pytest.mark.clock("2026-12-16T09:00+07:00")
 OFFICE = Actor(None, "office@x.vn", "press_office", None, None)
@@ -205,6 +205,7 @@ def test_xlsx_pdf_and_json_carry_the_same_figures(db: Session, web: WebClient) -
     assert [(r[0], r[2], r[3]) for r in values] == [(1, 1, None), (3, 1, 1)]
     pdf = web.get("/reports/annual/2026.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    tagged_pdf(pdf.content, "vi")  # the report to the Ministry is in Vietnamese, tagged
 
 
 def test_the_office_edits_others_read_and_a_department_is_refused(

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from io import BytesIO
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app.accounts.models import Role
@@ -22,6 +20,7 @@ from app.statements.models import Topic
 from app.timeutil import LOCAL_TZ
 from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_user
+from tests.support import tagged_pdf
 
 DAY = date(2026, 12, 2)  # a Wednesday
 
@@ -97,7 +96,7 @@ def test_the_office_reads_the_digest_as_a_page_and_a_pdf(
     pdf = web.get(f"/office/monitoring/digest.pdf?period=day&on={DAY.isoformat()}")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith("attachment")
-    content = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    content = "\n".join(p.extract_text() for p in tagged_pdf(pdf.content, "vi").pages)
     assert "Tin sai" in content and "Trang mạng X" in content
     dept = make_user(db, Role.DEPARTMENT)
     other = web.__class__(web.client)

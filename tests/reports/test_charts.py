@@ -160,6 +160,33 @@ def test_accessible_name_and_per_bar_tooltips() -> None:
         assert len(find_class(item, "rect", "chart-bar")) == 1
 
 
+@pytest.mark.parametrize("chart", [column_chart, bar_chart])
+def test_a_chart_with_links_is_a_named_group_whose_links_say_what_they_open(chart: Chart) -> None:
+    """An image may not hold links (screen readers skip what is inside it): a chart whose bars
+    link to their lists is a group with the chart's title as its name and its text as its
+    description; each link is named by its tooltip, a bar without a link is a picture of its own."""
+    root = parse(
+        chart(
+            [Bar("Sở Y tế", 3, href="/reports/items?org=1"), Bar("Sở Tài chính", 0)],
+            title="Câu hỏi theo đơn vị",
+            description="Số câu hỏi mỗi đơn vị được giao.",
+        )
+    )
+    assert root.get("role") == "group"
+    title, desc = list(root)[:2]
+    assert root.get("aria-labelledby") == title.get("id")
+    assert root.get("aria-describedby") == desc.get("id")
+    link, plain = items(root)
+    # a link's name is its <title> (SVG-AAM), the label and value it shows: no aria-label that
+    # a voice user could not say from what they see
+    assert link.tag == f"{NS}a" and link.get("aria-label") is None
+    assert link[0].tag == f"{NS}title" and item_title(link) == "Sở Y tế: 3"
+    assert (plain.get("role"), plain.get("aria-label")) == ("img", "Sở Tài chính: 0")
+    # the axis numbers are not read out between the bars (the table beside it has the figures)
+    axis_texts = find_class(root, "text", "chart-axis")
+    assert axis_texts and all(t.get("aria-hidden") == "true" for t in axis_texts)
+
+
 def test_without_description_the_name_is_the_title_alone() -> None:
     root = parse(bar_chart([Bar("a", 1)], title="Tên"))
     (title_id,) = root.get("aria-labelledby", "").split()

@@ -27,6 +27,7 @@ from app.reports.exports import (
 from app.reports.tables import Cell, Table
 from app.templating import create_env
 from tests.conftest import make_settings
+from tests.support import tagged_pdf
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 BELL = "Chuông\x07 reo"  # a control character openpyxl would refuse
@@ -359,7 +360,7 @@ def test_pdf_empty_table_says_so(env: Environment) -> None:
 def test_pdf_numbers_its_pages(env: Environment) -> None:
     rows: list[list[Cell]] = [[f"Cơ quan số {i}", i, i / 2] for i in range(1, 121)]
     tables = [Table("long", "Danh sách dài", ["Cơ quan", "Số", "Giờ"], rows)]
-    reader = PdfReader(io.BytesIO(to_pdf(pdf_html(env, context(tables)))))
+    reader = tagged_pdf(to_pdf(pdf_html(env, context(tables))), "vi")
     pages = len(reader.pages)
     assert pages > 1
     last = unicodedata.normalize("NFC", reader.pages[-1].extract_text())
