@@ -108,9 +108,11 @@ def test_failures_slow_down_the_next_attempts(db: Session, tmp_path: Path) -> No
             assert c.post("/login", data=form).status_code == 422
             timings.append(time.perf_counter() - start)
     app.state.engine.dispose()
-    # Attempts 1-2 answer at once; the 3rd waits 0.3 s and the 4th 0.6 s.
-    assert timings[2] >= timings[1] + 0.25
-    assert timings[3] >= timings[1] + 0.55
+    # Attempts 1-2 answer at once; the 3rd waits 0.3 s and the 4th 0.6 s. The quicker of the
+    # first two is the yardstick, so that one slow answer on a loaded machine does not count.
+    at_once = min(timings[0], timings[1])
+    assert timings[2] >= at_once + 0.25
+    assert timings[3] >= at_once + 0.55
 
 
 def test_success_clears_the_accounts_failures(db: Session, web: WebClient, settings: Any) -> None:
