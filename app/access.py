@@ -19,7 +19,6 @@ from app.accounts import service as accounts
 from app.accounts.models import OFFICE_ROLES, Role, User, UserStatus
 from app.audit.service import Actor
 from app.cookies import queue_cookie, settings_cookie
-from app.db import SessionDep
 from app.errors import CsrfFailed, Forbidden, NotAuthenticated, PasswordChangeRequired
 from app.security import CookieSigner, new_token, same
 
@@ -66,18 +65,29 @@ def session_signer(request: Request) -> CookieSigner:
     return CookieSigner(request.app.state.settings.secret_key, salt="session")
 
 
-async def load_identity(request: Request, session: SessionDep) -> Identity:
-    """The dependency of every rule: `identify`, in a worker thread only when there is a session
-    cookie to look up (an anonymous request never waits for a thread or the database)."""
+async def load_identity(request: Request) -> Identity:
+    """The dependency of every rule: `identify`, in a worker thread with a session of its own
+    only when there is a session cookie to look up. An anonymous request never waits for a
+    thread or the database, and a route that needs no database (a probe, a cached page) makes
+    no session at all."""
     cached: Identity | None = getattr(request.state, "identity", None)
     if cached is not None:
         return cached
     if request.cookies.get(settings_cookie(request.app.state.settings, "session")):
-        return await run_in_threadpool(identify, request, session)
-    return identify(request, session)
+        return await run_in_threadpool(_identify_signed_in, request)
+    return identify(request, None)
 
 
-def identify(request: Request, session: Session) -> Identity:
+def _identify_signed_in(request: Request) -> Identity:
+    """`identify` in its own short session; the sliding expiry it may write is committed here."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        identity = identify(request, session)
+        if session.dirty:
+            session.commit()
+        return identity
+
+
+def identify(request: Request, session: Session | None) -> Identity:
     """Find the signed-in user from the session cookie; otherwise an anonymous identity."""
     cached: Identity | None = getattr(request.state, "identity", None)
     if cached is not None:
@@ -86,8 +96,10 @@ def identify(request: Request, session: Session) -> Identity:
     token = session_signer(request).unsign(
         request.cookies.get(settings_cookie(settings, "session"))
     )
-    found = accounts.load_session(session, settings=settings, token=token) if token else None
-    if found:
+    found = None
+    if token and session is not None:
+        found = accounts.load_session(session, settings=settings, token=token)
+    if found and session is not None:
         user_session, user = found
         # The identity keeps the user as loaded now: a use case that fails rolls its session back,
         # which must not unload the person the error page is shown to.
@@ -173,9 +185,10 @@ class Rule:
             return False
         return not self.active_only or user.status == UserStatus.ACTIVE
 
-    async def __call__(
-        self, request: Request, identity: Annotated[Identity, Depends(load_identity)]
-    ) -> Identity:
+    async def __call__(self, request: Request) -> Identity:
+        # load_identity called here rather than declared as a sub-dependency: one dependency
+        # fewer for FastAPI to solve on every request.
+        identity = await load_identity(request)
         if self.roles is not None:
             if identity.user is None:
                 raise NotAuthenticated()

@@ -179,9 +179,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the public newsroom and its feeds, which take the load on a
     # busy news day, come first (their paths clash with no other route).
     for router in (
+        pages_health.router,  # probes, first: two routes that clash with nothing
         statements_feeds.router,
         statements_public.router,
-        pages_health.router,
         pages_routes.router,
         accounts_routes.router,
         accounts_journalists.router,

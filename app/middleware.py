@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import IncompleteUpload, PayloadTooLarge
 from app.i18n import N_, gettext
 
+DOCS_PATHS = ("/docs", "/redoc")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -29,7 +30,7 @@ def security_headers(scope: Scope) -> dict[str, str]:
     """The headers every response carries; HSTS only when the request came over HTTPS."""
     path = scope.get("path", "")
     headers = {
-        "Content-Security-Policy": DOCS_CSP if path in ("/docs", "/redoc") else CSP,
+        "Content-Security-Policy": DOCS_CSP if path in DOCS_PATHS else CSP,
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -41,7 +42,24 @@ def security_headers(scope: Scope) -> dict[str, str]:
     return headers
 
 
+# The headers above, encoded once for each of the four cases (docs or not, https or not): every
+# response pays a set lookup per header instead of building and searching a header list.
+_ENCODED = {
+    (docs, https): [
+        (key.lower().encode("latin-1"), value.encode("latin-1"))
+        for key, value in security_headers(
+            {"path": DOCS_PATHS[0] if docs else "/", "scheme": "https" if https else "http"}
+        ).items()
+    ]
+    for docs in (False, True)
+    for https in (False, True)
+}
+
+
 class SecurityHeadersMiddleware:
+    """The security headers on every response (a route's own value wins), and the cookies the
+    request queued (`app.cookies.queue_cookie`)."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -52,12 +70,15 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for key, value in security_headers(scope).items():
-                    headers.setdefault(key, value)
+                raw = list(message.get("headers", ()))
+                present = {key.lower() for key, _ in raw}
+                wanted = _ENCODED[
+                    (scope.get("path", "") in DOCS_PATHS, scope.get("scheme") == "https")
+                ]
+                raw.extend(header for header in wanted if header[0] not in present)
                 state = scope.get("state") or {}
-                for key_b, value_b in state.get("pending_cookies", []):
-                    headers.append(key_b.decode(), value_b.decode())
+                raw.extend(state.get("pending_cookies", ()))
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -106,13 +127,17 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = dict(scope["headers"])
+        if b"content-length" not in headers and b"transfer-encoding" not in headers:
+            # No body (RFC 9112 6.3): nothing to count.
+            await self.app(scope, receive, send)
+            return
         settings = scope["app"].state.settings
         limit = settings.max_request_bytes
         is_upload = self.upload_paths is not None and bool(self.upload_paths.search(scope["path"]))
         if is_upload:
             uploads = settings.upload_max_bytes * settings.upload_max_files + 1024 * 1024
             limit = max(limit, uploads)
-        headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         too_big = declared is not None and declared.isdigit() and int(declared) > limit
         closing = _closing_boundary(headers.get(b"content-type", b"")) if is_upload else None
