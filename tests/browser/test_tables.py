@@ -26,6 +26,7 @@ from app.config import PROJECT_ROOT
 from app.content.models import ContentCall, Submission, SubmissionVersion
 from app.demo import DEMO_ACCOUNTS, DEMO_DOMAIN, seed_demo
 from app.incidents.models import Matter, MatterLink
+from app.orgs import service as orgs
 from app.orgs.models import Organisation, OrgKind
 from app.questions import service as questions
 from app.questions.models import Question, QuestionStatus, QuestionTransfer
@@ -183,13 +184,21 @@ def _transfer_a_question(session: Session) -> None:
     office = session.exec(select(User).where(User.email == f"vanphong@{DEMO_DOMAIN}")).one()
     actor = Actor(office.id, office.email, office.role.value, office.organisation_id, None)
     question = session.exec(
-        select(Question).where(Question.status == QuestionStatus.ASSIGNED).limit(1)
+        select(Question)
+        .where(Question.status == QuestionStatus.ASSIGNED)
+        .order_by(col(Question.id))
+        .limit(1)
     ).one()
-    other = session.exec(
-        select(Organisation.id).where(
-            Organisation.kind == OrgKind.DEPARTMENT, Organisation.id != question.lead_org_id
+    # A department in force today (the reference data keeps retired ones for history).
+    other = next(
+        org_id
+        for org_id in session.exec(
+            select(Organisation.id)
+            .where(Organisation.kind == OrgKind.DEPARTMENT, Organisation.id != question.lead_org_id)
+            .order_by(col(Organisation.id))
         )
-    ).first()
+        if orgs.get_active(session, org_id, (OrgKind.DEPARTMENT.value,)) is not None
+    )
     questions.transfer(
         session,
         actor=actor,
