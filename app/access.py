@@ -7,11 +7,13 @@ anonymous to the login page, the JSON API answers 401, the signed-in without the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -61,6 +63,9 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+log = logging.getLogger(__name__)
+
+
 def session_signer(request: Request) -> CookieSigner:
     return CookieSigner(request.app.state.settings.secret_key, salt="session")
 
@@ -79,11 +84,16 @@ async def load_identity(request: Request) -> Identity:
 
 
 def _identify_signed_in(request: Request) -> Identity:
-    """`identify` in its own short session; the sliding expiry it may write is committed here."""
+    """`identify` in its own short session; the sliding expiry it may write is committed here,
+    at best: a database refusing writes (locked, read-only) must not stop a person reading."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         identity = identify(request, session)
         if session.dirty:
-            session.commit()
+            try:
+                session.commit()
+            except OperationalError:
+                session.rollback()
+                log.warning("could not write the session's last use (the database refused)")
         return identity
 
 
