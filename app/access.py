@@ -88,7 +88,7 @@ def _identify_signed_in(request: Request) -> Identity:
     at best: a database refusing writes (locked, read-only) must not stop a person reading."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         identity = identify(request, session)
-        if session.dirty:
+        if session.dirty or session.deleted:  # last use moved on, or an expired row removed
             try:
                 session.commit()
             except OperationalError:
