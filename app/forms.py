@@ -145,16 +145,23 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
 
 
 def check_text(
-    value: str, name: str, limit: int, errors: dict[str, Msg], required: Msg | None = None
+    value: str,
+    name: str,
+    limit: int,
+    errors: dict[str, Msg],
+    required: Msg | None = None,
+    *,
+    line: bool = False,
+    person: bool = False,
 ) -> str:
     """Trim a text field; note in `errors` when it is missing (if required), too long or holds
-    control characters."""
+    control characters (`line`: one line; `person`: a name, see `text_problem`)."""
     value = value.strip()
     if required and not value:
         errors[name] = required
     elif len(value) > limit:
         errors[name] = Msg("Use at most %(n)s characters.", {"n": limit})
-    elif problem := text_problem(value):
+    elif problem := text_problem(value, line=line, name=person):
         errors[name] = problem
     return value
 

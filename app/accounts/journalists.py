@@ -24,7 +24,7 @@ from app.audit import service as audit
 from app.audit.service import Actor
 from app.config import Settings
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.forms import text_problem
+from app.forms import check_text
 from app.i18n import Msg
 from app.notifications.models import Notice, NoticeKind
 from app.notifications.service import notify
@@ -55,14 +55,8 @@ def _check_agency(
 ) -> tuple[int | None, str | None]:
     """The chosen agency's id, or None and the name written for one that is not listed."""
     if organisation == NOT_LISTED:
-        name = agency_name.strip()
-        if not name:
-            errors["agency_name"] = Msg("Enter the name of your press agency.")
-        elif len(name) > 255:
-            errors["agency_name"] = Msg("Use at most %(n)s characters.", {"n": 255})
-        elif problem := text_problem(name, name=True):
-            errors["agency_name"] = problem
-        return None, name
+        required = Msg("Enter the name of your press agency.")
+        return None, check_text(agency_name, "agency_name", 255, errors, required, person=True)
     org_id = int(organisation) if organisation.isdigit() and len(organisation) < 10 else None
     if orgs.get_active(session, org_id, ROLE_ORG_KINDS[Role.JOURNALIST]) is None:
         errors["organisation_id"] = Msg(
@@ -91,13 +85,9 @@ def register(
     thing either way, so registration does not reveal who has an account.
     """
     errors: dict[str, Msg] = {}  # in the order of the form, for the error summary
-    full_name = full_name.strip()
-    if not full_name:
-        errors["full_name"] = Msg("Enter your full name.")
-    elif len(full_name) > 200:
-        errors["full_name"] = Msg("Use at most %(n)s characters.", {"n": 200})
-    elif problem := text_problem(full_name, name=True):
-        errors["full_name"] = problem
+    full_name = check_text(
+        full_name, "full_name", 200, errors, Msg("Enter your full name."), person=True
+    )
     email = _check_email(email, errors)
     org_id, given = _check_agency(session, organisation.strip(), agency_name, errors)
     card = _check_card(press_card_number, errors)
@@ -191,10 +181,10 @@ def decide(
         raise ValidationFailed(
             {"reason": Msg("Give the reason, so the journalist knows what to correct.")}
         )
-    if len(reason) > 500:
-        raise ValidationFailed({"reason": Msg("Use at most %(n)s characters.", {"n": 500})})
-    if problem := text_problem(reason):
-        raise ValidationFailed({"reason": problem})
+    errors: dict[str, Msg] = {}
+    check_text(reason, "reason", 500, errors)
+    if errors:
+        raise ValidationFailed(errors)
     summary = user.email if verify else f"{user.email}: {reason}"
     if verify and user.organisation_id is None:
         user.organisation_id = _agency_for(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
-from app.forms import text_problem
+from app.forms import check_text
 from app.i18n import N_, Msg
 from app.incidents import service as incidents
 from app.incidents.models import SUMMARY_MAX, TITLE_MAX, Matter
@@ -57,11 +57,7 @@ def assess(
         errors["tone"] = Msg(N_("Choose the tone of the report."))
     if importance not in {i.value for i in Importance}:
         errors["importance"] = Msg(N_("Choose the importance."))
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        errors["note"] = Msg(N_("At most %(num)s characters."), {"num": NOTE_MAX})
-    elif problem := text_problem(note):
-        errors["note"] = problem
+    note = check_text(note, "note", NOTE_MAX, errors)
     if errors:
         raise ValidationFailed(errors)
     before = item.tone
@@ -230,14 +226,10 @@ def answer(session: Session, *, actor: Actor, item_id: int, text: str) -> PressI
     """A department's answer (it may correct it until the office escalates the item)."""
     row = assignment_of(session, item_id, actor.organisation_id)
     item = get_item(session, item_id)
-    text = text.strip()
     errors: dict[str, Msg] = {}
-    if not text:
-        errors["answer"] = Msg(N_("Write what your organisation found."))
-    elif len(text) > ANSWER_MAX:
-        errors["answer"] = Msg(N_("At most %(num)s characters."), {"num": ANSWER_MAX})
-    elif problem := text_problem(text):
-        errors["answer"] = problem
+    text = check_text(
+        text, "answer", ANSWER_MAX, errors, Msg(N_("Write what your organisation found."))
+    )
     if errors:
         raise ValidationFailed(errors)
     row.answer, row.answered_at, row.answered_by = text, utcnow(), actor.user_id

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from app.audit.service import Actor, record
 from app.config import Settings
 from app.errors import NotFound, ValidationFailed
-from app.forms import day_problem, text_problem
+from app.forms import check_text, day_problem
 from app.i18n import N_, Msg
 from app.monitoring import rules as matching
 from app.monitoring import urls
@@ -38,14 +38,8 @@ PAGE_SIZE = 50
 
 
 def _line(errors: dict[str, Msg], name: str, value: str, limit: int, required: bool) -> str:
-    value = value.strip()
-    if required and not value:
-        errors[name] = Msg(N_("This field is required."))
-    elif len(value) > limit:
-        errors[name] = Msg(N_("At most %(num)s characters."), {"num": limit})
-    elif problem := text_problem(value, line=True):
-        errors[name] = problem
-    return value
+    needed = Msg(N_("This field is required.")) if required else None
+    return check_text(value, name, limit, errors, needed, line=True)
 
 
 # --- Sources -----------------------------------------------------------------------------------
@@ -168,12 +162,7 @@ def _check_rule(session: Session, data: RuleInput) -> RuleInput:
     name = _line(errors, "name", data.name, 200, True)
     texts = {}
     for field in ("all_of", "any_of", "none_of"):
-        value = getattr(data, field).strip()
-        if len(value) > 5000:
-            errors[field] = Msg(N_("At most %(num)s characters."), {"num": 5000})
-        elif problem := text_problem(value):
-            errors[field] = problem
-        texts[field] = value
+        texts[field] = check_text(getattr(data, field), field, 5000, errors)
     if not errors and matching.Rule.parse(0, texts["all_of"], texts["any_of"]).empty:
         errors["all_of"] = Msg(N_("Enter at least one phrase to look for."))
     orgs = tuple(dict.fromkeys(data.organisation_ids))
@@ -275,11 +264,7 @@ def add_item(session: Session, *, actor: Actor, data: ItemInput) -> PressItem:
     errors: dict[str, Msg] = {}
     outlet = _line(errors, "outlet", data.outlet, 200, True)
     title = _line(errors, "title", data.title, 500, True)
-    excerpt = data.excerpt.strip()
-    if len(excerpt) > 2000:
-        errors["excerpt"] = Msg(N_("At most %(num)s characters."), {"num": 2000})
-    elif problem := text_problem(excerpt):
-        errors["excerpt"] = problem
+    excerpt = check_text(data.excerpt, "excerpt", 2000, errors)
     medium = data.medium if data.medium in {m.value for m in Medium} else None
     if medium is None:
         errors["medium"] = Msg(N_("Choose the kind of medium."))

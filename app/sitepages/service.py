@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.audit.service import Actor, record
 from app.errors import NotFound, ValidationFailed
-from app.forms import text_problem
+from app.forms import check_text
 from app.i18n import N_, Msg
 from app.sitepages.models import SitePage
 from app.timeutil import utcnow
@@ -99,20 +99,11 @@ def save(
     _check_slug(slug)
     if language not in languages:
         raise NotFound()
-    title, body = title.strip(), body.strip()
     errors: dict[str, Msg] = {}
-    if not title:
-        errors["title"] = Msg(N_("Enter the page's title."))
-    elif len(title) > TITLE_MAX:
-        errors["title"] = Msg(N_("The title is too long (at most 200 characters)."))
-    elif problem := text_problem(title, line=True):
-        errors["title"] = problem
-    if not body:
-        errors["body"] = Msg(N_("Enter the page's text."))
-    elif len(body) > BODY_MAX:
-        errors["body"] = Msg(N_("The text is too long (at most 50,000 characters)."))
-    elif problem := text_problem(body):
-        errors["body"] = problem
+    title = check_text(
+        title, "title", TITLE_MAX, errors, Msg(N_("Enter the page's title.")), line=True
+    )
+    body = check_text(body, "body", BODY_MAX, errors, Msg(N_("Enter the page's text.")))
     if errors:
         raise ValidationFailed(errors)
     row = session.exec(
