@@ -62,11 +62,13 @@ class Settings(BaseSettings):
     question_duplicate_seconds: int = Field(default=60, ge=1)
 
     # Official statements: the number series patterns (empty: app/statements/data/numbers.toml);
-    # the folder where every worker finds the stamp that invalidates cached public pages (all
-    # workers of one deployment must share it); how often a worker marks scheduled editions
-    # published (seconds, 0: never; visibility itself never waits for it); and, for `make bench`
-    # only, the route that returns a page's bytes from memory (the floor).
+    # how often a worker reads the generation of public pages from the database (seconds: the
+    # most an anonymous page served by another worker or host lags behind a publication); a
+    # folder for working files (the bench's saved pages); how often a worker marks scheduled
+    # editions published (seconds, 0: never; visibility itself never waits for it); and, for
+    # `make bench` only, the route that returns a page's bytes from memory (the floor).
     statement_numbers_file: str = ""
+    public_cache_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"
     scheduler_interval_seconds: int = Field(default=30, ge=0)
     bench_routes: bool = False

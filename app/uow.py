@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlalchemy import event, text
 from sqlmodel import Session
 
 P = ParamSpec("P")
@@ -55,10 +56,25 @@ def use_case(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[S
 PUBLIC_CHANGED = "public_changed"
 
 
+# One statement on both databases (SQLite 3.24+ and PostgreSQL know ON CONFLICT): the row is
+# there after migrating, but a test database emptied between tests may have lost it.
+_COUNT_PUBLIC_CHANGE = text(
+    "INSERT INTO public_generation (id, value) VALUES (1, 1)"
+    " ON CONFLICT (id) DO UPDATE SET value = public_generation.value + 1"
+)
+
+
 def mark_public_change(session: Session) -> None:
     """What this transaction commits changes public pages (a statement, a briefing on the home
-    page): the cache of public pages is invalidated when it commits (see `statements.cache`)."""
+    page): it also increments the generation of public pages, which every worker compares with
+    the one its cached pages were rendered at (see `statements.cache`)."""
     session.info[PUBLIC_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _count_public_change(session: Session) -> None:
+    if session.info.get(PUBLIC_CHANGED):
+        session.execute(_COUNT_PUBLIC_CHANGE)
 
 
 class _DryRun(Exception):

@@ -229,6 +229,9 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "monitoring_interval_seconds": 0,
         "login_delay_seconds": 0.0,
         "session_touch_seconds": 0,
+        # The app's own commits make it read the generation of public pages at once; other
+        # instances (tests/statements/test_cache.py's other worker) set their own interval.
+        "public_cache_recheck_seconds": 60,
         "public_base_url": "http://testserver",  # the test clients' host: links point back to it
     }
     values.update(over)

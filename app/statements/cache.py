@@ -1,20 +1,24 @@
 """The cache of public pages that every worker can trust.
 
 Each worker keeps rendered pages in memory, keyed by the address (path and query), the language,
-whether HTMX asked for a fragment, and the *generation*: the identity of a stamp file,
-`<cache_dir>/generation`, that is rewritten (atomically) whenever a transaction that changed
-public content commits. Services mark such transactions (`service.mark_public_change`); the
-`after_commit` listener below rewrites the stamp. Every worker of a deployment shares cache_dir,
-so a publication through any worker invalidates the pages of all of them; checking costs one
-`os.stat` per request, never a database query.
+whether HTMX asked for a fragment, and the *generation*: the value of the one row of
+`public_generation`, which every transaction that changes public content increments before it
+commits (services mark such transactions, `uow.mark_public_change`, and a listener there adds the
+increment to the same transaction, so a publication and its new generation commit together or
+not at all, from a request, the CLI or the scheduler alike). Workers on any number of hosts share nothing but the database.
+
+A worker reads the row at most once per `public_cache_recheck_seconds` (1 s by default), so an
+anonymous page served by another worker or host is at most that much older than a publication
+(plus the time of one render); the worker whose commit changed the generation reads it again on
+its next request. Reading costs one indexed query a second per worker, never one per request.
 
 A page also expires by itself when it may change without anyone committing: at
 `service.next_public_change()` (an embargo ends), computed when the page is rendered, and at the
 latest after `LONGEST` (names of organisations, the day changing).
 
 Correctness rule: the generation is read *before* the database is queried for a render, and the
-render is stored under that generation. A publication committed during a render changes the stamp
-after its commit, so the render is never taken for fresh.
+render is stored under that generation. A publication committed during a render increments the
+generation, so the render is never taken for fresh once the worker has read the new value.
 
 Only anonymous visitors (no session cookie) get stored pages: signed-in people see their name in
 the header. A stored page holds a mark where the visitor's CSRF token goes (the language switch
@@ -25,22 +29,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import timeutil
@@ -49,10 +54,10 @@ from app.briefings.feeds import not_modified
 from app.cookies import settings_cookie
 from app.security import new_token
 from app.templating import is_fragment_request, request_locale
+from app.uow import PUBLIC_CHANGED
 
 log = logging.getLogger(__name__)
 
-STAMP_NAME = "generation"
 MAX_ENTRIES = 2000
 MAX_BODY = 2 * 1024 * 1024  # bigger pages are served but not kept
 LONGEST = timedelta(minutes=5)
@@ -63,75 +68,44 @@ PAGE_VARY = "HX-Request, Cookie"
 TOKEN_MARK = "csrf" + secrets.token_hex(16)
 _TOKEN_MARK_BYTES = TOKEN_MARK.encode()
 
-Generation = tuple[int, int, int]
-NO_STAMP: Generation = (0, 0, 0)
+Generation = int
+UNKNOWN: Generation = -1  # the database could not be read: nothing is stored under it
 
 
-# --- The stamp -----------------------------------------------------------------------------------
+# --- The generation --------------------------------------------------------------------------------
+
+_READ = text("SELECT value FROM public_generation WHERE id = 1")
 
 
-def read_generation(cache_dir: Path) -> Generation:
-    """The identity of the stamp: inode, modification time (ns) and size, from one stat."""
-    try:
-        st = os.stat(cache_dir / STAMP_NAME)
-    except FileNotFoundError:
-        return NO_STAMP
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+def read_generation(engine: Engine) -> Generation:
+    """The generation as committed now."""
+    with engine.connect() as conn:
+        return int(conn.execute(_READ).scalar() or 0)
 
-
-def bump(cache_dir: Path) -> None:
-    """Rewrite the stamp: a new file (new inode) renamed over the old one, so readers see the old
-    stamp or the new one, never a half-written file. Its size changes with every bump (a
-    counter's padding), in case a file system's clock is coarse and an inode is reused."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    stamp = cache_dir / STAMP_NAME
-    try:
-        counter = int(stamp.read_text().split()[0]) + 1
-    except (OSError, ValueError, IndexError):
-        counter = 1
-    temp = cache_dir / f".{STAMP_NAME}.{os.getpid()}.{secrets.token_hex(6)}"
-    temp.write_text(f"{counter} {secrets.token_hex(8)}\n" + "." * (counter % 1024))
-    os.replace(temp, stamp)
-
-
-# --- Which cache folder an engine's commits invalidate ------------------------------------------
 
 _lock = threading.Lock()
-_dirs: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
-_dirs_by_url: dict[str, Path] = {}
+_caches: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[PageCache]] = weakref.WeakKeyDictionary()
 
 
-def register(engine: Engine, cache_dir: Path) -> None:
-    """Commits through `engine` that change public content rewrite the stamp in `cache_dir`."""
+def register(engine: Engine, cache: PageCache) -> None:
+    """After a public change commits through `engine`, `cache` reads the generation again at once
+    instead of up to a second later."""
     with _lock:
-        _dirs[engine] = Path(cache_dir)
-        _dirs_by_url[str(engine.url)] = Path(cache_dir)
-
-
-def cache_dir_for(engine: Engine) -> Path:
-    """The folder registered for the engine; else for its database (another app instance with
-    the same settings); else the configured one (a worker that has served no public page yet)."""
-    with _lock:
-        found = _dirs.get(engine) or _dirs_by_url.get(str(engine.url))
-    if found is not None:
-        return found
-    from app.config import get_settings
-
-    return Path(get_settings().cache_dir)
+        _caches.setdefault(engine, weakref.WeakSet()).add(cache)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if not session.info.pop("public_changed", False):
+    if not session.info.pop(PUBLIC_CHANGED, False):
         return
     bind = session.bind
     engine = getattr(bind, "engine", bind)
     if not isinstance(engine, Engine):
         return
-    try:
-        bump(cache_dir_for(engine))
-    except OSError:  # already committed: cached pages then live until they expire (LONGEST)
-        log.exception("could not rewrite the public cache stamp")
+    with _lock:
+        caches = list(_caches.get(engine, ()))
+    for cache in caches:
+        cache.recheck()
 
 
 # --- The pages a worker keeps --------------------------------------------------------------------
@@ -168,14 +142,49 @@ Key = tuple[str, ...]
 class PageCache:
     """One worker's rendered pages (least recently used dropped first)."""
 
-    def __init__(self, cache_dir: Path, max_entries: int = MAX_ENTRIES) -> None:
-        self.cache_dir = Path(cache_dir)
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        max_entries: int = MAX_ENTRIES,
+        *,
+        recheck_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
         self.max_entries = max_entries
+        self.recheck_seconds = recheck_seconds
+        self._clock = clock
+        self._known: Generation | None = None
+        self._next_read = 0.0
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
+    def known_generation(self) -> Generation | None:
+        """The generation read less than `recheck_seconds` ago, or None when it is time to read
+        it again (then `generation()` queries the database)."""
+        if self._known is not None and self._clock() < self._next_read:
+            return self._known
+        return None
+
     def generation(self) -> Generation:
-        return read_generation(self.cache_dir)
+        """The generation, read from the database at most once per `recheck_seconds`. While the
+        database cannot be read, the last value read is kept (the pages already rendered stay
+        served until they expire); with none, UNKNOWN, under which nothing is ever stored."""
+        known = self.known_generation()
+        if known is not None or self.engine is None:
+            return known if known is not None else UNKNOWN
+        try:
+            value = read_generation(self.engine)
+        except SQLAlchemyError:
+            log.warning("could not read the public cache generation", exc_info=True)
+            value = self._known if self._known is not None else UNKNOWN
+        self._known = value
+        self._next_read = self._clock() + self.recheck_seconds
+        return value
+
+    def recheck(self) -> None:
+        """Read the generation again on the next request (this worker committed a change)."""
+        self._next_read = 0.0
 
     def lookup(self, key: Key, generation: Generation, now: datetime) -> Entry | None:
         with self._lock:
@@ -209,7 +218,7 @@ class PageCache:
             etag=_etag(rendered.body),
             personal=personal,
         )
-        if len(rendered.body) <= MAX_BODY and expires > now:
+        if len(rendered.body) <= MAX_BODY and expires > now and generation != UNKNOWN:
             with self._lock:
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
@@ -228,8 +237,9 @@ class PageCache:
 def install(app: FastAPI) -> PageCache:
     """Give the app its page cache and register its engine (call once in create_app)."""
     settings = app.state.settings
-    cache = PageCache(settings.cache_dir)
-    register(app.state.engine, settings.cache_dir)
+    engine = app.state.engine
+    cache = PageCache(engine, recheck_seconds=settings.public_cache_recheck_seconds)
+    register(engine, cache)
     app.state.public_cache = cache
     return cache
 
@@ -347,7 +357,10 @@ class FastPathMiddleware:
             await self.app(scope, receive, send)
             return
         now = timeutil.utcnow()
-        entry = cache.lookup(_key(request), cache.generation(), now)
+        generation = cache.known_generation()
+        if generation is None:  # at most once a second: a query, off the event loop
+            generation = await run_in_threadpool(cache.generation)
+        entry = cache.lookup(_key(request), generation, now)
         if entry is None:
             await self.app(scope, receive, send)
             return

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import EnumText, UTCDateTime
@@ -179,6 +179,16 @@ class StatementCounter(SQLModel, table=True):
     kind: StatementKind = Field(sa_type=EnumText(StatementKind), primary_key=True)
     year: int = Field(primary_key=True)
     last: int = 0
+
+
+class PublicGeneration(SQLModel, table=True):
+    """One row counting the commits that changed public pages: every worker of every host
+    compares it with the count its cached pages were rendered at (see `statements.cache`)."""
+
+    __tablename__ = "public_generation"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = Field(default=0, sa_type=BigInteger)
 
 
 class Statement(SQLModel, table=True):

@@ -1,19 +1,19 @@
 """The cache of public pages: hits without touching the database, invalidated by a commit through
-any worker (app instance) sharing the cache folder, expiring when an embargo ends, never serving
+any worker (app instance) sharing the database, expiring when an embargo ends, never serving
 an anonymous page to a signed-in person, and never storing a render as fresher than it is."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -72,7 +72,7 @@ def test_second_anonymous_visit_is_served_from_memory_without_a_query(
         count = len(renders)
         second = web.get(url)
         assert second.headers["x-cache"] == "hit", url
-        assert queries_run == [], url  # one os.stat, no database
+        assert queries_run == [], url  # no database (the generation is read once a second)
         assert len(renders) == count
         assert second.content == first.content
     assert "Thông cáo được lưu" in web.get(LIST).text
@@ -96,15 +96,20 @@ def test_a_publication_invalidates_cached_pages(db: Session, web: WebClient) -> 
     assert page.headers["x-cache"] == "miss" and "Nhầm số liệu" in page.text
 
 
-def test_stamp_is_rewritten_whole(app: FastAPI, db: Session, web: WebClient) -> None:
-    folder: Path = app.state.settings.cache_dir
-    web.get(LIST)
+def test_the_generation_counts_public_changes_in_their_own_transaction(
+    app: FastAPI, db: Session, web: WebClient
+) -> None:
+    engine = app.state.engine
     w = World(db)
-    before = cache.read_generation(folder)
+    before = cache.read_generation(engine)
     w.issued()
-    after = cache.read_generation(folder)
-    assert after != before and after != cache.NO_STAMP
-    assert [p.name for p in folder.iterdir()] == ["generation"]  # no temporary file left
+    assert cache.read_generation(engine) > before
+    # A change rolled back leaves the generation as it was: it is part of the same transaction.
+    settled = cache.read_generation(engine)
+    service.mark_public_change(db)
+    db.execute(text("SELECT 1"))
+    db.rollback()
+    assert cache.read_generation(engine) == settled
 
 
 def test_conditional_requests_get_304(db: Session, web: WebClient) -> None:
@@ -244,13 +249,28 @@ def test_a_publication_during_a_render_is_never_cached_as_fresh(
     assert ids_in(second.text) == [published[0], old.id]
 
 
+RECHECK = 0.3  # seconds: how often the other worker reads the generation
+
+
 @pytest.fixture
 def other_worker(settings: Settings) -> Iterator[TestClient]:
-    """A second app instance with the same settings: another worker of the same deployment."""
-    app2 = create_app(settings)
+    """A second app instance with the same database and nothing else shared: another worker or
+    another host of the same deployment."""
+    app2 = create_app(settings.model_copy(update={"public_cache_recheck_seconds": RECHECK}))
     with TestClient(app2, base_url="http://testserver", follow_redirects=False) as client:
         yield client
     app2.state.engine.dispose()
+
+
+def wait_for_miss(client: TestClient, url: str) -> Any:
+    """The page as the worker serves it once it has read the generation again (at most RECHECK
+    seconds after the change; a hit before that is an older page, allowed for that long)."""
+    deadline = time.monotonic() + 3 * RECHECK
+    while True:
+        r = client.get(url)
+        if r.headers["x-cache"] == "miss" or time.monotonic() > deadline:
+            return r
+        time.sleep(RECHECK / 6)
 
 
 def test_a_publication_through_one_worker_invalidates_the_others(
@@ -261,38 +281,56 @@ def test_a_publication_through_one_worker_invalidates_the_others(
     other_worker.get(LIST)
     other_worker.get(f"/statements/{old.id}")
     assert other_worker.get(LIST).headers["x-cache"] == "hit"
+    started = time.monotonic()
     new = w.issued(title="Công bố qua worker thứ nhất")
-    r = other_worker.get(LIST)
-    assert r.headers["x-cache"] == "miss"
+    r = wait_for_miss(other_worker, LIST)
+    assert r.headers["x-cache"] == "miss" and time.monotonic() - started < 2 * RECHECK + 1
     assert ids_in(r.text) == [new.id, old.id]
     other_worker.get(f"/statements/{old.id}")
     assert other_worker.get(f"/statements/{old.id}").headers["x-cache"] == "hit"
     service.withdraw(db, actor=w.spokesperson, statement_id=old.id or 0, reason="Thu hồi")
-    page = other_worker.get(f"/statements/{old.id}")
+    page = wait_for_miss(other_worker, f"/statements/{old.id}")
     assert page.headers["x-cache"] == "miss" and "Thu hồi" in page.text
 
 
 # --- The cache itself, without a database ----------------------------------------------------------
 
 
-def test_every_bump_gives_a_new_generation(tmp_path: Path) -> None:
-    seen = {cache.read_generation(tmp_path)}
-    for _ in range(50):
-        cache.bump(tmp_path)
-        seen.add(cache.read_generation(tmp_path))
-    assert len(seen) == 51
+def test_a_worker_reads_the_generation_at_most_once_per_interval(app: FastAPI, db: Session) -> None:
+    clock = [100.0]
+    engine = app.state.engine
+    reads: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "public_generation" in statement and statement.lstrip().startswith("SELECT"):
+            reads.append(statement)
+
+    pages = cache.PageCache(engine, recheck_seconds=1.0, clock=lambda: clock[0])
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = pages.generation()
+        World(db).issued()  # another worker's commit: this cache is not told
+        clock[0] += 0.9
+        assert pages.generation() == first and len(reads) == 1  # no query within the second
+        clock[0] += 0.2
+        assert pages.generation() > first and len(reads) == 2
+        pages.recheck()  # this worker committed: read at once
+        pages.generation()
+        assert len(reads) == 3
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
-def test_entries_expire_change_generation_and_are_bounded(tmp_path: Path) -> None:
-    pages = cache.PageCache(tmp_path, max_entries=3)
+def test_entries_expire_change_generation_and_are_bounded() -> None:
+    pages = cache.PageCache(max_entries=3)
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    gen = (1, 1, 1)
+    gen = 1
     page = cache.Rendered(b"x", "text/plain", expires=now + timedelta(minutes=1))
     pages.store(("a",), page, gen, now)
     assert pages.lookup(("a",), gen, now + timedelta(seconds=59)) is not None
     assert pages.lookup(("a",), gen, now + timedelta(minutes=1)) is None  # expired
     pages.store(("a",), page, gen, now)
-    assert pages.lookup(("a",), (1, 1, 2), now) is None  # another generation
+    assert pages.lookup(("a",), 2, now) is None  # another generation
     for key in "bcde":
         pages.store((key,), page, gen, now)
     assert len(pages) == 3
