@@ -20,6 +20,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.demo import seed_demo
 from app.statements import service as statements
+from app.storage import LocalStore
 from tests.conftest import PG_URL, make_settings
 from tests.statements.helpers import World
 
@@ -64,7 +65,7 @@ def _with_a_file(db: Session, settings: Settings) -> Settings:
         actor=w.editor,
         statement_id=st.id or 0,
         files=[("Thông cáo.pdf", BytesIO(PDF))],
-        directory=settings.upload_dir,
+        store=LocalStore(settings.upload_dir),
         max_bytes=settings.upload_max_bytes,
         max_files=settings.upload_max_files,
     )
