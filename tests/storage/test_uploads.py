@@ -28,7 +28,15 @@ from app.orgs.models import Organisation
 from app.storage import LocalStore, Store
 from app.storage.s3 import S3Store
 from tests.conftest import WebClient, make_settings
-from tests.factories import PNG_1PX, make_call, make_org, make_submission, make_user, pdf_bytes
+from tests.factories import (
+    PASSWORD,
+    PNG_1PX,
+    make_call,
+    make_org,
+    make_submission,
+    make_user,
+    pdf_bytes,
+)
 from tests.s3 import S3Server, everything_in, start_s3, stored_bytes
 from tests.support import signed_in
 
@@ -295,3 +303,36 @@ def test_the_store_follows_the_settings(tmp_path: Any, s3_server: S3Server) -> N
     assert s3.temp_key("0" * 32) == "a/b/tmp/" + "0" * 32
     with pytest.raises(ValueError):
         s3.key("../../etc/passwd")
+
+
+def test_a_file_uploaded_through_one_server_downloads_through_another(
+    database_url: str, tmp_path: Any, s3_server: S3Server
+) -> None:
+    """Two applications with folders of their own, one database and one bucket: what one
+    received the other serves (and neither wrote the file into its folder)."""
+    shared = s3_server.settings()
+    a = create_app(make_settings(database_url, tmp_path / "a", **shared))
+    b = create_app(make_settings(database_url, tmp_path / "b", **shared))
+    data = pdf_bytes("Gửi qua máy chủ A")
+    try:
+        with (
+            TestClient(a, base_url="http://testserver", follow_redirects=False) as ca,
+            TestClient(b, base_url="http://testserver", follow_redirects=False) as cb,
+            Session(a.state.engine, expire_on_commit=False) as db,
+        ):
+            web_a, web_b = WebClient(ca), WebClient(cb)
+            org = make_org(db)
+            sub = make_submission(db, make_call(db, orgs=[org]), org)
+            user = signed_in(web_a, db, Role.DEPARTMENT, org=org)
+            assert upload(web_a, sub.id, ("tu-a.pdf", data, PDF)).status_code == 303
+            (row,) = attachments(db)
+            assert web_b.login(user.email, PASSWORD).status_code == 303  # one database
+
+            got = web_b.get(f"/submissions/{sub.id}/files/{row.id}")
+    finally:
+        a.state.engine.dispose()
+        b.state.engine.dispose()
+    assert got.status_code == 200 and got.content == data
+    assert got.headers["content-disposition"].startswith("attachment;")
+    for folder in (tmp_path / "a" / "uploads", tmp_path / "b" / "uploads"):
+        assert not folder.exists() or not any(folder.iterdir())
