@@ -80,6 +80,14 @@ class Store(abc.ABC):
     def delete(self, stored_name: str) -> None:
         """Remove a stored file (its row is gone for good); nothing there is not an error."""
 
+    def forget(self, stored_name: str) -> None:
+        """Delete a stored file whose row was just removed for good (after the commit), never
+        failing the request that did it: a file left behind has no row, so the sweep takes it."""
+        try:
+            self.delete(stored_name)
+        except Exception:
+            log.exception("could not remove %s from %s", stored_name, self.location)
+
     @abc.abstractmethod
     def exists(self, stored_name: str) -> bool:
         """Whether a stored file is there under its final name."""

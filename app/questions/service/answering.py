@@ -326,7 +326,7 @@ def remove_answer_file(
     """Take a file off the draft; nobody has seen it, so the stored file goes too (after the
     row's removal is committed: a failed commit keeps both)."""
     stored_name = _remove_file_row(session, actor=actor, question_id=question_id, file_id=file_id)
-    store.delete(stored_name)
+    store.forget(stored_name)
 
 
 @use_case

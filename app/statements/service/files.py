@@ -146,7 +146,7 @@ def remove_file(
         # The stored file goes only once its row is gone for good: commit first (a failed commit
         # keeps the row, and the file with it).
         session.commit()
-        store.delete(stored_name)
+        store.forget(stored_name)
 
 
 def get_file(session: Session, *, actor: Actor, statement_id: int, file_id: int) -> StatementFile:

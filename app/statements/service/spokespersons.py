@@ -308,7 +308,7 @@ def attach_document(
         audit.record(session, actor, "spokesperson.document", person, p.filename)
         visibility.mark_public_change(session)
     if old:
-        store.delete(old)
+        store.forget(old)
     return person
 
 
