@@ -80,12 +80,19 @@ class S3Store(Store):
             "region_name": region or None,
         }
         # Path-style addresses work with MinIO and other S3-compatible servers on any host name.
-        style = {"addressing_style": "path"} if endpoint_url else {}
+        # Checksums only where the protocol requires them: since boto3 1.36 every request would
+        # carry AWS's newer `x-amz-checksum-*` headers, which several S3-compatible servers
+        # refuse; the files' own SHA-256 is checked by us anyway.
+        common: dict[str, Any] = {
+            "s3": {"addressing_style": "path"} if endpoint_url else {},
+            "request_checksum_calculation": "when_required",
+            "response_checksum_validation": "when_required",
+        }
         session = boto3.session.Session()
         self.client = session.client(
             "s3",
             config=Config(
-                s3=style, connect_timeout=5, read_timeout=60, retries={"max_attempts": 3}
+                connect_timeout=5, read_timeout=60, retries={"max_attempts": 3}, **common
             ),
             **options,
         )
@@ -93,10 +100,10 @@ class S3Store(Store):
         self.probe_client = session.client(
             "s3",
             config=Config(
-                s3=style,
                 connect_timeout=READY_TIMEOUT_SECONDS,
                 read_timeout=READY_TIMEOUT_SECONDS,
                 retries={"max_attempts": 1, "mode": "standard"},
+                **common,
             ),
             **options,
         )
@@ -140,13 +147,10 @@ class S3Store(Store):
         self.client.delete_object(Bucket=self.bucket, Key=temp)
 
     def discard(self, stored_name: str) -> None:
-        self.client.delete_objects(
-            Bucket=self.bucket,
-            Delete={
-                "Objects": [{"Key": self.temp_key(stored_name)}, {"Key": self.key(stored_name)}],
-                "Quiet": True,
-            },
-        )
+        # Two plain DELETEs (deleting a missing key succeeds): DeleteObjects needs a checksum
+        # header that not every S3-compatible server takes.
+        for key in (self.temp_key(stored_name), self.key(stored_name)):
+            self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def delete(self, stored_name: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self.key(stored_name))
