@@ -17,6 +17,11 @@ file) is refused by `verify` and so by `restore`. `restore` copies the files int
 beside the upload folder, restores the database in one transaction, then renames the folder into
 place: a failure leaves the database and the folder as empty as they were.
 
+With `STORAGE_URL=s3://…` the uploaded files live in the object store, which keeps them with its
+own versioning and replication: a backup then holds the database only, and says so
+(`Summary.note`, printed by the command); a restore puts the database back and says that the
+files it holds, if any, are to be copied into the bucket with the object store's own tools.
+
 `pg_dump`/`pg_restore` are PostgreSQL's own tools (a dump of our own making would miss
 sequences, indexes and hand-made tables); they must be on PATH and of the server's major version
 or newer.
@@ -42,6 +47,7 @@ from sqlalchemy import inspect, make_url, text
 
 from app.config import Settings
 from app.db import make_engine
+from app.storage import LocalStore, Store, store_for
 from app.timeutil import utcnow
 
 FORMAT = "pressdesk-backup"
@@ -66,6 +72,7 @@ class Summary:
     backend: str
     files: int  # uploaded files
     size: int  # bytes, database included
+    note: str = ""  # what the operator must know (uploads kept by an object store)
 
 
 # --- Helpers ----------------------------------------------------------------------------------------
@@ -155,6 +162,7 @@ def backup(settings: Settings, directory: Path) -> Summary:
     if not _empty_or_missing(directory):
         raise BackupError(f"{directory} is not empty: choose a new folder for the backup.")
     work = directory.parent / f".{directory.name}.partial-{uuid.uuid4().hex[:8]}"
+    store = store_for(settings)
     work.mkdir(parents=True)
     try:
         if settings.is_sqlite:
@@ -174,11 +182,12 @@ def backup(settings: Settings, directory: Path) -> Summary:
                 _libpq_url(settings.database_url),
             )
         files = []
-        for rel in _uploaded(settings.upload_dir):
-            target = work / UPLOADS / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(settings.upload_dir / rel, target)
-            files.append(rel)
+        if isinstance(store, LocalStore):  # an object store keeps its own files (see above)
+            for rel in _uploaded(store.directory):
+                target = work / UPLOADS / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(store.directory / rel, target)
+                files.append(rel)
         entries = [_entry(work, Path(database))] + [_entry(work, Path(UPLOADS) / r) for r in files]
         manifest = {
             "format": FORMAT,
@@ -204,7 +213,24 @@ def backup(settings: Settings, directory: Path) -> Summary:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return Summary(directory, backend, len(files), sum(int(e["size"]) for e in entries))
+    size = sum(int(e["size"]) for e in entries)
+    return Summary(directory, backend, len(files), size, _object_store_note(store))
+
+
+def _object_store_note(store: Store, waiting: int = 0, directory: Path | None = None) -> str:
+    """What the operator is told when the uploads are in an object store (empty otherwise)."""
+    if isinstance(store, LocalStore):
+        return ""
+    if waiting and directory is not None:
+        return (
+            f"The {waiting} uploaded file(s) of this backup were not copied into the object store"
+            f" {store.location}: copy them there with its own tools, e.g. `aws s3 cp --recursive"
+            f" {directory / UPLOADS} {store.location}/`."
+        )
+    return (
+        f"The uploaded files are in the object store {store.location}, not in this backup:"
+        " the object store keeps them (turn on its versioning or replication)."
+    )
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -283,7 +309,15 @@ def restore(settings: Settings, directory: Path) -> Summary:
             f"This is a backup of a {database['backend']} database: it restores into"
             f" {database['backend']} only (DATABASE_URL is {backend})."
         )
-    uploads = settings.upload_dir.resolve()
+    store = store_for(settings)
+    if not isinstance(store, LocalStore):
+        _require_empty_database(settings.database_url, database.get("schema"))
+        _restore_database(settings, directory, database, backend)
+        waiting = sum(1 for e in manifest["files"] if Path(e["path"]).parts[0] == UPLOADS)
+        size = sum(int(e["size"]) for e in manifest["files"])
+        note = _object_store_note(store, waiting, directory)
+        return Summary(directory, backend, 0, size, note)
+    uploads = store.directory.resolve()
     if not _empty_or_missing(uploads):
         raise BackupError(f"The upload folder {uploads} is not empty: restore needs an empty one.")
     _require_empty_database(settings.database_url, database.get("schema"))
@@ -301,10 +335,7 @@ def restore(settings: Settings, directory: Path) -> Summary:
             if _sha256(target) != entry["sha256"]:  # the copy itself went wrong
                 raise BackupError(f"{rel}: copied with a different SHA-256")
             count += 1
-        if backend == "sqlite":
-            _sqlite_restore(directory / database["file"], _sqlite_path(settings.database_url))
-        else:
-            _pg_restore(directory / database["file"], settings.database_url, database["schema"])
+        _restore_database(settings, directory, database, backend)
         if uploads.exists():
             uploads.rmdir()
         staged.rename(uploads)
@@ -313,6 +344,15 @@ def restore(settings: Settings, directory: Path) -> Summary:
         raise
     size = sum(int(e["size"]) for e in manifest["files"])
     return Summary(directory, backend, count, size)
+
+
+def _restore_database(
+    settings: Settings, directory: Path, database: dict[str, Any], backend: str
+) -> None:
+    if backend == "sqlite":
+        _sqlite_restore(directory / database["file"], _sqlite_path(settings.database_url))
+    else:
+        _pg_restore(directory / database["file"], settings.database_url, database["schema"])
 
 
 def _require_empty_database(url: str, schema: str | None) -> None:

@@ -193,19 +193,22 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep_uploads(args: argparse.Namespace) -> int:
-    """Remove what killed uploads left in UPLOAD_DIR (see app/sweep.py); never a file with a row."""
+    """Remove what killed uploads left in the store (UPLOAD_DIR or STORAGE_URL, see
+    app/sweep.py); never a file with a row."""
+    from app.storage import store_for
     from app.sweep import sweep
 
     settings = get_settings()
+    store = store_for(settings)
     engine = make_engine(settings.database_url)
     try:
-        found = sweep(engine, settings.upload_dir, dry_run=args.dry_run)
+        found = sweep(engine, store, dry_run=args.dry_run)
     finally:
         engine.dispose()
     verb = "Would remove" if args.dry_run else "Removed"
-    for path in found:
-        print(f"{verb} {path}")
-    print(f"{verb} {len(found)} orphan file(s) from {settings.upload_dir}")
+    for location in found:
+        print(f"{verb} {location}")
+    print(f"{verb} {len(found)} orphan file(s) from {store.location}")
     return 0
 
 
@@ -222,6 +225,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         f"Backup of the {done.backend} database and {done.files} uploaded file(s)"
         f" ({done.size} bytes) written to {done.directory}"
     )
+    if done.note:
+        print(done.note)
     return 0
 
 
@@ -256,6 +261,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"Restored the {done.backend} database and {done.files} uploaded file(s) from"
         f" {done.directory}. Run `pressdesk migrate` if this version of Press Desk is newer."
     )
+    if done.note:
+        print(done.note)
     return 0
 
 

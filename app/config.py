@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'pressdesk.db'}"
     secret_key: str = DEV_SECRET
     upload_dir: Path = PROJECT_ROOT / "var" / "uploads"  # outside static/; used by uploads
+    # Where uploaded files are kept (app/storage): empty (or `file://`) for `upload_dir`, or an
+    # S3-compatible object store, `s3://bucket/prefix`, reached at `s3_endpoint_url` (empty:
+    # AWS itself) with these keys (empty: boto3's own environment variables or files).
+    storage_url: str = Field(default="", pattern=r"^(|file://.*|s3://[^/\s]+(/\S*)?)$")
+    s3_endpoint_url: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_region: str = ""
     default_language: str = "vi"
     languages: tuple[str, ...] = ("vi", "en")
     province_name: str = "Quảng Ninh"

@@ -88,6 +88,7 @@ from app.statements.web import office as statements_office
 from app.statements.web import preview as statements_preview
 from app.statements.web import public as statements_public
 from app.statements.web import register as statements_register
+from app.storage import store_for
 from app.templating import STATIC_DIR, create_env
 
 API_DESCRIPTION = """
@@ -105,9 +106,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = app.state.engine
     try:  # what a killed upload left behind; never stops the worker from starting
-        await asyncio.to_thread(sweep.sweep, engine, settings.upload_dir)
+        await asyncio.to_thread(sweep.sweep, engine, app.state.store)
     except Exception:
-        logging.getLogger(__name__).exception("sweeping the upload folder failed")
+        logging.getLogger(__name__).exception("sweeping the store of uploads failed")
     task = None
     if settings.scheduler_interval_seconds:
         task = asyncio.create_task(
@@ -131,7 +132,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def configure(app: FastAPI, settings: Settings, engine: Engine | None = None) -> None:
-    """Give the app its settings, database engine, templates and public page cache.
+    """Give the app its settings, database engine, templates, store of uploads and public page
+    cache.
 
     Everything that depends on settings is here and read from `app.state` per request, so the
     routes (which FastAPI prepares on the first request, the costly part) are built once. The test
@@ -142,6 +144,7 @@ def configure(app: FastAPI, settings: Settings, engine: Engine | None = None) ->
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.templates = create_env(settings)
+    app.state.store = store_for(settings)  # uploaded files: the local folder or an object store
     statements_cache.install(app)
 
 

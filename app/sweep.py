@@ -1,29 +1,27 @@
-"""Orphans in the upload folder: what a crash or a killed upload leaves behind.
+"""Orphans in the store of uploads: what a crash or a killed upload leaves behind.
 
-An upload is received as `.<name>.part`, renamed to `<name>` and its row committed (see
-`storage.storing`). A server killed in between leaves a `.part` file, or (rarely) a stored file
-whose row was never committed. Both are removed once they are older than an hour (an upload in
-progress, or a rename waiting for its commit, is never touched); a file that has a row is never
-removed, nor any file whose name is not one of ours. Run at start-up by each worker and by
-`pressdesk sweep-uploads`.
+An upload is received under a temporary name (the folder's `.<name>.part`, the bucket's
+`<prefix>/tmp/<name>`), made final as `<name>` and its row committed (see `storage.storing`). A
+server killed in between leaves a temporary file, or (rarely) a stored file whose row was never
+committed. Both are removed once they are older than an hour (an upload in progress, or a file
+waiting for its commit, is never touched); a file that has a row is never removed, nor anything
+whose name is not one of ours. Run at start-up by each worker and by `pressdesk sweep-uploads`,
+the same for the local folder and for an object store.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from app.storage import Entry, Store
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 MIN_AGE = timedelta(hours=1)
-STORED = re.compile(r"[0-9a-f]{32}")
-PART = re.compile(r"\.[0-9a-f]{32}\.part")
 
 
 def referenced(session: Session) -> set[str]:
@@ -46,29 +44,27 @@ def referenced(session: Session) -> set[str]:
     return names
 
 
-def orphans(directory: Path, names: set[str], now: datetime | None = None) -> list[Path]:
-    """The files of `directory` to remove: our `.part` files and our stored files without a
-    row, older than `MIN_AGE`."""
-    if not directory.is_dir():
-        return []
-    cutoff = (now or utcnow()).timestamp() - MIN_AGE.total_seconds()
-    found = []
-    for path in sorted(directory.iterdir()):
-        ours = PART.fullmatch(path.name) or (STORED.fullmatch(path.name) and path.name not in names)
-        if ours and path.is_file() and path.stat().st_mtime < cutoff:
-            found.append(path)
-    return found
+def orphans(store: Store, names: set[str], now: datetime | None = None) -> list[Entry]:
+    """What to remove from `store`: our temporary files and our stored files without a row,
+    older than `MIN_AGE`."""
+    return _old_orphans(list(store.entries()), names, now)
 
 
-def sweep(engine: Engine, directory: Path, *, dry_run: bool = False) -> list[Path]:
-    """Remove (or with `dry_run`, only list) the orphans of `directory`."""
-    if not directory.is_dir():
+def _old_orphans(entries: list[Entry], names: set[str], now: datetime | None) -> list[Entry]:
+    cutoff = (now or utcnow()) - MIN_AGE
+    return [e for e in entries if (e.temp or e.name not in names) and e.modified < cutoff]
+
+
+def sweep(engine: Engine, store: Store, *, dry_run: bool = False) -> list[str]:
+    """Remove (or with `dry_run`, only list) the orphans of `store`; where each one was."""
+    entries = list(store.entries())
+    if not entries:  # an empty store: no need for the database
         return []
     with Session(engine) as session:
         names = referenced(session)
-    found = orphans(directory, names)
+    found = _old_orphans(entries, names, None)
     if not dry_run:
-        for path in found:
-            path.unlink(missing_ok=True)
-            log.info("removed orphan upload %s", path.name)
-    return found
+        for entry in found:
+            store.remove(entry)
+            log.info("removed orphan upload %s", entry.location)
+    return [e.location for e in found]

@@ -39,6 +39,7 @@ from app import security, timeutil
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine
 from app.main import configure, create_app
+from tests.s3 import s3_server  # noqa: F401 - the S3 server fixture, for any test that asks
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

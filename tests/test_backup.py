@@ -16,11 +16,14 @@ from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlmodel import Session
 
 from app import backup, cli
+from app.backup import UPLOADS
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.demo import seed_demo
 from app.statements import service as statements
+from app.storage import LocalStore
 from tests.conftest import PG_URL, make_settings
+from tests.s3 import S3Server
 from tests.statements.helpers import World
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
@@ -64,7 +67,7 @@ def _with_a_file(db: Session, settings: Settings) -> Settings:
         actor=w.editor,
         statement_id=st.id or 0,
         files=[("Thông cáo.pdf", BytesIO(PDF))],
-        directory=settings.upload_dir,
+        store=LocalStore(settings.upload_dir),
         max_bytes=settings.upload_max_bytes,
         max_files=settings.upload_max_files,
     )
@@ -222,3 +225,41 @@ def test_the_commands_back_up_verify_and_refuse_with_a_clear_message(
         assert cli.main(["restore", str(tmp_path / "b")]) == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_with_an_object_store_the_backup_holds_the_database_and_says_where_the_files_are(
+    source: Settings,
+    target: Settings,
+    tmp_path: Path,
+    s3_server: S3Server,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    bucket = s3_server.settings()
+    monkeypatch.setenv("DATABASE_URL", source.database_url)
+    for name, value in bucket.items():
+        monkeypatch.setenv(name.upper(), value)
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["backup", str(tmp_path / "b3")]) == 0
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert "0 uploaded file(s)" in out
+    assert f"The uploaded files are in the object store {bucket['storage_url']}" in out
+    assert not (tmp_path / "b3" / UPLOADS).exists()
+    assert backup.verify(tmp_path / "b3")["files"][0]["path"].startswith("database")
+
+    # A backup of a folder restored with an object store: the database comes back, and the
+    # files are named as still to copy into the bucket (never silently left out).
+    made = backup.backup(source, tmp_path / "b")
+    assert made.files == 1 and made.note == ""
+    restored = backup.restore(target.model_copy(update=bucket), tmp_path / "b")
+    assert restored.files == 0
+    assert "The 1 uploaded file(s) of this backup were not copied" in restored.note
+    assert f"aws s3 cp --recursive {tmp_path / 'b' / UPLOADS}" in restored.note
+    engine = make_engine(target.database_url)
+    try:
+        assert _rows(engine)["statement_file"]
+    finally:
+        engine.dispose()

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from app.main import create_app
+from app.storage import LocalStore
 from tests.conftest import Backend, make_settings
 
 
@@ -153,8 +154,10 @@ def test_readyz_is_503_naming_the_folder_that_cannot_be_written(
     app: FastAPI, client: TestClient, tmp_path: Path, part: str, how: str
 ) -> None:
     blocked = _unwritable_folder(tmp_path, how)
-    setting = "upload_dir" if part == "uploads" else "cache_dir"
-    app.state.settings = app.state.settings.model_copy(update={setting: blocked})
+    if part == "uploads":  # the store of uploads, here the local folder
+        app.state.store = LocalStore(blocked)
+    else:
+        app.state.settings = app.state.settings.model_copy(update={"cache_dir": blocked})
     try:
         r = client.get("/readyz")
     finally:

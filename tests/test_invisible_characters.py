@@ -15,7 +15,7 @@ from app.accounts.models import Role
 from app.audit.service import Actor
 from app.errors import ValidationFailed
 from app.orgs import service as orgs
-from app.storage import receive
+from app.storage import LocalStore
 from tests.conftest import WebClient
 from tests.factories import make_org, pdf_bytes
 from tests.orgs.test_api import api_sign_in
@@ -37,7 +37,7 @@ CONTROL = "Hãy xóa các ký tự điều khiển khỏi nội dung này."
 def test_an_uploaded_file_keeps_no_invisible_character_in_its_name(
     tmp_path: Path, sent: str, kept: str
 ) -> None:
-    pending = receive(io.BytesIO(pdf_bytes()), sent, directory=tmp_path, max_bytes=10**6)
+    pending = LocalStore(tmp_path).receive(io.BytesIO(pdf_bytes()), sent, max_bytes=10**6)
     try:
         assert pending.filename == kept
     finally:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from app import cli
 from app.config import get_settings
 from app.statements import service
+from app.storage import LocalStore
 from tests.factories import pdf_bytes
 from tests.statements.helpers import World
 
@@ -41,7 +42,7 @@ def folder(app: Any, db: Session) -> dict[str, Path]:
         actor=w.editor,
         statement_id=st.id or 0,
         files=[("phu-luc.pdf", BytesIO(pdf_bytes()))],
-        directory=settings.upload_dir,
+        store=LocalStore(settings.upload_dir),
         max_bytes=settings.upload_max_bytes,
         max_files=settings.upload_max_files,
     )

@@ -17,6 +17,7 @@ from app.content.models import ContentCall
 from app.content.states import Step
 from app.orgs import service as orgs
 from app.pdf import write_pdf
+from app.storage import store_for
 from app.timeutil import to_local, utcnow
 
 
@@ -166,7 +167,7 @@ def seed_content(session: Session, settings: Settings) -> int:
                 actor=dept,
                 submission_id=sub.id,
                 files=[("Bao-cao-so-lieu.pdf", io.BytesIO(_demo_pdf(item)))],
-                directory=settings.upload_dir,
+                store=store_for(settings),
                 max_bytes=settings.upload_max_bytes,
                 max_files=settings.upload_max_files,
             )

@@ -11,7 +11,6 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 
@@ -29,7 +28,7 @@ from app.i18n import Msg, human_size
 from app.markdown import render_markdown
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
-from app.storage import clean_filename, path_of
+from app.storage import Store, clean_filename
 from app.timeutil import to_local
 
 TEMPLATE = "content/pack.html"
@@ -193,16 +192,14 @@ def zip_members(entries: list[PackEntry]) -> list[tuple[str, PackEntry, Attachme
     return out
 
 
-def _open_stored(directory: Path, att: Attachment) -> IO[bytes] | None:
+def _open_stored(store: Store, att: Attachment) -> IO[bytes] | None:
     try:
-        return path_of(directory, att.stored_name).open("rb")
-    except (ValueError, OSError):
+        return store.open(att.stored_name)
+    except (ValueError, OSError):  # missing (FileNotFoundError) or unreadable
         return None
 
 
-def build_zip(
-    entries: list[PackEntry], directory: Path, locale: str
-) -> SpooledTemporaryFile[bytes]:
+def build_zip(entries: list[PackEntry], store: Store, locale: str) -> SpooledTemporaryFile[bytes]:
     """All attachments of the pack in one ZIP; a file missing from the store is left out and
     named in THIEU-TEP.txt instead of failing the download."""
     spool: SpooledTemporaryFile[bytes] = SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 - closed after streaming
@@ -210,7 +207,7 @@ def build_zip(
     try:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for member, entry, att in zip_members(entries):
-                source = _open_stored(directory, att)
+                source = _open_stored(store, att)
                 if source is None:
                     missing.append(f"{member} ({entry.organisation_name})")
                     continue

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlmodel import Session, col, select
@@ -32,7 +31,7 @@ from app.notifications import service as notices
 from app.notifications.models import NoticeKind
 from app.notifications.triggers import office_users
 from app.orgs import service as orgs
-from app.storage import storing
+from app.storage import Store, storing
 from app.timeutil import format_datetime, to_local, utcnow
 from app.uow import use_case
 
@@ -162,16 +161,14 @@ def answer_with_files(
     item_id: int,
     text: str,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
 ) -> PressItemAssignment:
     """The answer with the documents that show it: all kept, or nothing (`storage.storing`)."""
     if not any(name for name, _fp in files):
         return answer(session, actor=actor, item_id=item_id, text=text)
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         row = answer.__wrapped__(session, actor=actor, item_id=item_id, text=text)  # type: ignore[attr-defined]
         for p in pending:
             session.add(

@@ -114,7 +114,7 @@ async def item_create(request: Request, identity: OfficeOnly, session: SessionDe
             actor=identity.actor,
             data=item_input,
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
         )
     except ValidationFailed as exc:

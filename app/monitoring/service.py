@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import func
@@ -29,7 +28,7 @@ from app.monitoring.models import (
 )
 from app.monitoring.watcher import check_address
 from app.orgs.models import Organisation, OrgKind
-from app.storage import storing
+from app.storage import Store, storing
 from app.timeutil import LOCAL_TZ, utcnow
 from app.uow import use_case
 
@@ -306,14 +305,14 @@ def add_item_with_file(
     actor: Actor,
     data: ItemInput,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
 ) -> PressItem:
     """An item entered by hand with its file (a scan of the printed page, a screenshot of the
     post, a recording's transcript): both kept, or neither (`storage.storing`)."""
     if not any(name for name, _fp in files):
         return add_item(session, actor=actor, data=data)
-    with storing(session, files, directory=directory, max_bytes=max_bytes, max_files=1) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=1) as pending:
         item = add_item.__wrapped__(session, actor=actor, data=data)  # type: ignore[attr-defined]
         kept = pending[0]
         item.stored_name, item.filename = kept.stored_name, kept.filename

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -23,7 +23,7 @@ from app.monitoring import assessment, digest, service
 from app.monitoring.models import IMPORTANCE_LABELS, MEDIUM_LABELS, TONE_LABELS, Importance, Tone
 from app.orgs import service as orgs
 from app.pdf import write_pdf
-from app.storage import ACCEPT_ATTR, download_headers, path_of
+from app.storage import ACCEPT_ATTR, download_headers
 from app.templating import redirect, render, request_locale
 from app.timeutil import utcnow
 
@@ -245,7 +245,7 @@ async def dept_answer(
             item_id=item_id,
             text=text,
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -273,10 +273,9 @@ def _answer_file(
         organisation_id=identity.actor.organisation_id,
         office=identity.actor.is_office,
     )
-    path = path_of(request.app.state.settings.upload_dir, f.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return FileResponse(path, media_type=f.content_type, headers=download_headers(f.filename))
+    return request.app.state.store.download(
+        f.stored_name, filename=f.filename, content_type=f.content_type
+    )
 
 
 @router.get("/dept/monitoring/{item_id:int}/file")
@@ -293,10 +292,9 @@ def item_file_response(request: Request, item: Any) -> Response:
     """The file entered with an item, always as a download; 404 when it has none."""
     if not item.stored_name:
         raise NotFound()
-    path = path_of(request.app.state.settings.upload_dir, item.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return FileResponse(path, media_type=item.content_type, headers=download_headers(item.filename))
+    return request.app.state.store.download(
+        item.stored_name, filename=item.filename, content_type=item.content_type
+    )
 
 
 @router.get("/office/monitoring/items/{item_id:int}/answers/{file_id:int}")

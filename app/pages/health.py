@@ -6,23 +6,20 @@ PostgreSQL table locked), so it says "do not restart me", not "send me requests"
 
 `/readyz` checks what a request that changes something needs: a write to the database inside a
 transaction that is rolled back, with a short lock timeout (a locked database is "failed" in
-well under 2 s instead of waiting the 15 s a request would wait), and a file created and removed
-in the upload folder and in the cache folder. 503 names the part that failed (`database`,
-`uploads`, `cache`). Both are public: they show "ok"/"failed" per part, never an error text, a
+well under 2 s instead of waiting the 15 s a request would wait), a file created and removed in
+the store of uploads (the upload folder, or a probe object in the object store, given 2 s) and
+in the cache folder. 503 names the part that failed (`database`, `uploads`, `cache`). Both are public: they show "ok"/"failed" per part, never an error text, a
 path or a version, and are never cached.
 """
 
 from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Connection, Engine, text
 
 from app.access import Public
+from app.storage.local import folder_writable
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,12 +45,12 @@ def healthz(request: Request, identity: Public) -> Response:
 
 @router.get("/readyz")
 def readyz(request: Request, identity: Public) -> Response:
-    """200 when the database, the upload folder and the cache folder can be written, else 503
+    """200 when the database, the store of uploads and the cache folder can be written, else 503
     naming the part that failed."""
     settings = request.app.state.settings
     parts = {
         "database": database_writable(request.app.state.engine),
-        "uploads": folder_writable(settings.upload_dir),
+        "uploads": request.app.state.store.ready(),
         "cache": folder_writable(settings.cache_dir),
     }
     ready = all(parts.values())
@@ -88,16 +85,4 @@ def _sqlite_write(conn: Connection) -> bool:
     finally:
         conn.rollback()
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
-    return True
-
-
-def folder_writable(folder: Path) -> bool:
-    """A file can be created (the folder too, as the first upload would) and removed."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".readyz-", dir=folder)
-        os.close(handle)
-        os.unlink(name)
-    except OSError:
-        return False
     return True

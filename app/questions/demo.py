@@ -43,6 +43,7 @@ from app.questions.models import (
     QuestionVote,
 )
 from app.questions.service import AnswerInput, QuestionInput
+from app.storage import store_for
 from app.timeutil import to_local, utcnow
 
 DEMO_DOMAIN = "demo.pressdesk.vn"  # as in app/demo.py
@@ -214,7 +215,7 @@ class _Seeder:
                 actor=drafter,
                 question_id=q.id,
                 files=[(name, io.BytesIO(content)) for name, content in files],
-                directory=self.settings.upload_dir,
+                store=store_for(self.settings),
                 max_bytes=self.settings.upload_max_bytes,
                 max_files=self.settings.upload_max_files,
             )

@@ -25,7 +25,7 @@ from app.content.models import Attachment, CallRecipient, ContentCall, Submissio
 from app.content.states import Step
 from app.orgs.models import Organisation, OrgKind, OrgView
 from app.pdf import write_pdf
-from app.storage import path_of
+from app.storage import store_for
 from app.timeutil import format_datetime, format_time
 from tests.conftest import WebClient, page_text
 from tests.factories import (
@@ -100,7 +100,7 @@ def accepted_submission(
             actor=dept,
             submission_id=sub.id or 0,
             files=[(name, io.BytesIO(body)) for name, body in files],
-            directory=settings.upload_dir,
+            store=store_for(settings),  # the app's own store: a folder or a bucket
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -460,7 +460,7 @@ def test_zip_lists_a_missing_file_instead_of_failing(
         for a in content.attachments(db, [built.subs["a"].id or 0])[built.subs["a"].id or 0]
         if a.filename == "bí mật.pdf"
     )
-    path_of(settings.upload_dir, gone.stored_name).unlink()
+    store_for(settings).delete(gone.stored_name)
     signed_in(english(web), db, Role.PRESS_OFFICE)
     r = web.get(url(built.briefing, ".zip"))
     assert r.status_code == 200

@@ -41,6 +41,7 @@ from app.content.states import Step
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.holidays.service import work_calendar
 from app.orgs.models import Organisation, OrgKind
+from app.storage import LocalStore
 from app.timeutil import to_local, utcnow
 from tests.factories import (
     PNG_1PX,
@@ -181,7 +182,7 @@ def upload(
         actor=actor,
         submission_id=sub.id or 0,
         files=[(name, io.BytesIO(data)) for name, data in files],
-        directory=w.upload_dir,
+        store=LocalStore(w.upload_dir),
         max_bytes=5 * 1024 * 1024,
         max_files=10,
     )
@@ -835,8 +836,8 @@ def test_each_submission_is_kept_as_a_numbered_version_with_its_files(
     assert second["attachments"][0]["sha256"] == png.sha256
     assert stored(db, sub.id).versions == 2
     # The file of version 1 can still be downloaded although it left the working copy.
-    _att, path = service.get_attachment(db, pdf.id or 0, actor=w.office, directory=w.upload_dir)
-    assert path.read_bytes() == pdf_bytes()
+    att = service.get_attachment(db, pdf.id or 0, actor=w.office)
+    assert (w.upload_dir / att.stored_name).read_bytes() == pdf_bytes()
 
 
 # --- Edits made in the meantime ----------------------------------------------------------------
@@ -947,9 +948,7 @@ def _other_org_operations(
         "remove_attachment": lambda: service.remove_attachment(
             db, actor=w.dept_b, submission_id=sid, attachment_id=aid
         ),
-        "get_attachment": lambda: service.get_attachment(
-            db, aid, actor=w.dept_b, directory=w.upload_dir
-        ),
+        "get_attachment": lambda: service.get_attachment(db, aid, actor=w.dept_b),
     }
 
 
@@ -993,7 +992,7 @@ def test_department_cannot_download_another_departments_removed_file(
         db, actor=w.dept_a, submission_id=sub.id or 0, attachment_id=att.id or 0
     )
     with pytest.raises(NotFound):
-        service.get_attachment(db, att.id or 0, actor=w.dept_b, directory=w.upload_dir)
+        service.get_attachment(db, att.id or 0, actor=w.dept_b)
 
 
 def test_the_office_sees_every_departments_content(
@@ -1004,9 +1003,9 @@ def test_the_office_sees_every_departments_content(
     for office in (w.office, w.spokesperson):
         assert service.get_submission(db, sub.id or 0, actor=office).id == sub.id
         assert service.get_submission(db, b.id or 0, actor=office).id == b.id
-        found, path = service.get_attachment(db, att.id or 0, actor=office, directory=w.upload_dir)
+        found = service.get_attachment(db, att.id or 0, actor=office)
         assert found.id == att.id
-        assert path.is_file()
+        assert (w.upload_dir / found.stored_name).is_file()
         assert service.get_call(db, w.call.id or 0, actor=office).id == w.call.id
     assert {r.organisation_id for r in service.submissions(db, actor=w.office)} == {
         w.org_a.id,
@@ -1024,7 +1023,7 @@ def test_journalists_see_no_content_at_all(
     with pytest.raises(NotFound):
         service.get_submission(db, sub.id or 0, actor=j)
     with pytest.raises(NotFound):
-        service.get_attachment(db, att.id or 0, actor=j, directory=w.upload_dir)
+        service.get_attachment(db, att.id or 0, actor=j)
     with pytest.raises(NotFound):
         service.start_submission(db, actor=j, call_id=w.call.id or 0)
     assert service.calls(db, actor=j) == []

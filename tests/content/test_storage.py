@@ -15,13 +15,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from PIL import Image
 from sqlmodel import Session, col, select
 
-from app import storage
 from app.accounts.models import Role, User
 from app.audit.models import AuditEvent
 from app.audit.service import Actor
@@ -29,8 +28,10 @@ from app.config import Settings
 from app.content import service
 from app.content.models import Attachment, Submission, SubmissionStatus
 from app.errors import FileTooLarge, NotFound, UnsupportedFile, ValidationFailed
-from app.storage import clean_filename, receive
+from app.storage import LocalStore, PendingFile, Store, clean_filename, make_store
 from tests.factories import PNG_1PX, make_call, make_org, make_submission, make_user, pdf_bytes
+from tests.s3 import everything_in as everything_in_store
+from tests.s3 import stored_bytes
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 MiB = 1024 * 1024
@@ -146,10 +147,19 @@ def everything_in(directory: Path) -> list[str]:
     return sorted(os.listdir(directory)) if directory.exists() else []
 
 
-@pytest.fixture
-def upload_dir(settings: Settings) -> Path:
+def receive(source: BinaryIO, name: str, *, directory: Path, max_bytes: int) -> PendingFile:
+    return LocalStore(directory).receive(source, name, max_bytes=max_bytes)
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request: pytest.FixtureRequest, settings: Settings) -> Store:
+    """The upload folder, or a prefix of its own in a bucket of a real S3 server."""
+    if request.param == "s3":
+        return make_store(
+            settings.model_copy(update=request.getfixturevalue("s3_server").settings())
+        )
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    return settings.upload_dir
+    return LocalStore(settings.upload_dir)
 
 
 # --- clean_filename -----------------------------------------------------------------------------
@@ -267,11 +277,14 @@ def test_a_file_larger_than_one_chunk_is_hashed_whole(tmp_path: Path) -> None:
 
 
 def test_stored_names_are_ours_never_the_uploaders() -> None:
+    srv = LocalStore(Path("/srv"))
     with pytest.raises(ValueError):
-        storage.path_of(Path("/srv"), "../../etc/passwd")
+        srv.path("../../etc/passwd")
     with pytest.raises(ValueError):
-        storage.path_of(Path("/srv"), "bao-cao.pdf")
-    assert storage.path_of(Path("/srv"), "0" * 32) == Path("/srv") / ("0" * 32)
+        srv.path("bao-cao.pdf")
+    with pytest.raises(ValueError):
+        srv.open("../../etc/passwd")
+    assert srv.path("0" * 32) == Path("/srv") / ("0" * 32)
 
 
 # --- service.add_attachments ----------------------------------------------------------------------
@@ -287,7 +300,7 @@ class Desk:
     dept: Actor
     office: Actor
     sub: Submission
-    directory: Path
+    store: Store
 
     def upload(self, *files: tuple[str, bytes], max_bytes: int = 10 * MiB) -> list[Attachment]:
         return service.add_attachments(
@@ -295,7 +308,7 @@ class Desk:
             actor=self.dept,
             submission_id=self.sub.id or 0,
             files=[(name, io.BytesIO(data)) for name, data in files],
-            directory=self.directory,
+            store=self.store,
             max_bytes=max_bytes,
             max_files=5,
         )
@@ -314,13 +327,13 @@ class Desk:
             )
 
     def assert_nothing_kept(self) -> None:
-        assert everything_in(self.directory) == []
+        assert everything_in_store(self.store) == []
         assert self.rows() == []
         assert self.upload_events() == []
 
 
 @pytest.fixture
-def desk(db: Session, upload_dir: Path) -> Desk:
+def desk(db: Session, store: Store) -> Desk:
     org = make_org(db)
     call = make_call(db, orgs=[org])
     return Desk(
@@ -328,7 +341,7 @@ def desk(db: Session, upload_dir: Path) -> Desk:
         dept=actor_for(make_user(db, Role.DEPARTMENT, org=org)),
         office=actor_for(make_user(db, Role.PRESS_OFFICE)),
         sub=make_submission(db, call, org),
-        directory=upload_dir,
+        store=store,
     )
 
 
@@ -348,9 +361,9 @@ def test_department_attaches_a_real_file(
     assert row.sha256 == hashlib.sha256(data).hexdigest()
     assert row.uploaded_by == desk.dept.user_id
     # On disk: one file, under our random name, with exactly the bytes sent.
-    assert everything_in(desk.directory) == [row.stored_name]
+    assert everything_in_store(desk.store) == [row.stored_name]
     assert HEX32.fullmatch(row.stored_name)
-    on_disk = (desk.directory / row.stored_name).read_bytes()
+    on_disk = stored_bytes(desk.store, row.stored_name)
     assert hashlib.sha256(on_disk).hexdigest() == row.sha256
     [event] = desk.upload_events()
     assert event.object_id == str(att.id)
@@ -362,7 +375,7 @@ def test_the_uploaders_file_name_never_reaches_the_disk(desk: Desk, tmp_path: Pa
     )
     assert first.filename == second.filename == "passwd.pdf"
     assert first.stored_name != second.stored_name
-    names = everything_in(desk.directory)
+    names = everything_in_store(desk.store)
     assert names == sorted([first.stored_name, second.stored_name])
     assert all(HEX32.fullmatch(n) for n in names)
     assert not any(p.name == "passwd.pdf" for p in tmp_path.rglob("*"))
@@ -372,19 +385,21 @@ def test_a_stored_file_is_found_again_for_download(desk: Desk) -> None:
     data = pdf_bytes("Tải về")
     [att] = desk.upload(("tai-ve.pdf", data))
     for actor in (desk.dept, desk.office):
-        found, path = service.get_attachment(
-            desk.db, att.id or 0, actor=actor, directory=desk.directory
-        )
+        found = service.get_attachment(desk.db, att.id or 0, actor=actor)
         assert found.id == att.id
-        assert path == desk.directory / att.stored_name
-        assert path.read_bytes() == data
+        assert stored_bytes(desk.store, found.stored_name) == data
+        sent = desk.store.download(found.stored_name, filename="x.pdf", content_type="a/b")
+        assert sent.headers["content-disposition"].startswith("attachment;")
 
 
-def test_a_file_missing_from_the_disk_is_not_found(desk: Desk) -> None:
+def test_a_file_missing_from_the_store_is_not_found(desk: Desk) -> None:
     [att] = desk.upload(("mat.pdf", pdf_bytes()))
-    (desk.directory / att.stored_name).unlink()
+    desk.store.delete(att.stored_name)
+    found = service.get_attachment(desk.db, att.id or 0, actor=desk.office)
     with pytest.raises(NotFound):
-        service.get_attachment(desk.db, att.id or 0, actor=desk.office, directory=desk.directory)
+        desk.store.download(found.stored_name, filename="mat.pdf", content_type="application/pdf")
+    with pytest.raises(FileNotFoundError):
+        desk.store.open(found.stored_name)
 
 
 def test_attaching_or_removing_a_file_keeps_an_open_form_valid(desk: Desk) -> None:
@@ -501,7 +516,7 @@ def test_a_removed_file_leaves_the_working_copy_but_stays_on_disk(desk: Desk) ->
     assert [a.id for a in current] == [keep.id]
     every = service.attachments(desk.db, [desk.sub.id or 0], include_removed=True)
     assert [a.id for a in every[desk.sub.id or 0]] == [keep.id, drop.id]
-    assert (desk.directory / drop.stored_name).is_file()
+    assert desk.store.exists(drop.stored_name)
     with pytest.raises(NotFound):  # removing it twice
         service.remove_attachment(
             desk.db, actor=desk.dept, submission_id=desk.sub.id or 0, attachment_id=drop.id or 0

@@ -25,6 +25,7 @@ from app.errors import FileTooLarge
 from app.orgs.models import Organisation, OrgKind
 from app.questions import service
 from app.questions.models import AnswerFile, Question, QuestionStatus
+from app.storage import LocalStore
 from tests.conftest import WebClient
 from tests.factories import PASSWORD, PNG_1PX, make_briefing, make_org, make_user, pdf_bytes
 
@@ -226,7 +227,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(w: World, db: Sess
             actor=SYSTEM,
             question_id=w.question.id or 0,
             files=[("nho.png", io.BytesIO(PNG_1PX)), ("lon.pdf", io.BytesIO(pdf_bytes()))],
-            directory=w.folder,
+            store=LocalStore(w.folder),
             max_bytes=1024,
             max_files=5,
         )

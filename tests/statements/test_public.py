@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, UserStatus
 from app.statements import queries, service
 from app.statements.models import SpokespersonRole, Statement, StatementKind
+from app.storage import LocalStore
 from app.timeutil import format_datetime
 from tests.conftest import WebClient, page_text
 from tests.factories import PASSWORD, make_briefing, make_org, make_user
@@ -44,7 +45,7 @@ def issue_with_file(w: World, app: Any, **over: Any) -> tuple[Statement, int]:
         actor=w.editor,
         statement_id=st.id or 0,
         files=[("Thông cáo số 1.pdf", BytesIO(PDF))],
-        directory=settings.upload_dir,
+        store=LocalStore(settings.upload_dir),
         max_bytes=settings.upload_max_bytes,
         max_files=settings.upload_max_files,
     )
@@ -399,7 +400,7 @@ def test_files_of_unpublished_editions_are_not_served(
         actor=w.editor,
         statement_id=st.id or 0,
         files=[("bản nháp.pdf", BytesIO(PDF))],
-        directory=settings.upload_dir,
+        store=LocalStore(settings.upload_dir),
         max_bytes=settings.upload_max_bytes,
         max_files=settings.upload_max_files,
     )
@@ -548,7 +549,7 @@ def test_spokespersons_register_lists_current_people_and_history(
         actor=w.editor,
         spokesperson_id=authorised.id or 0,
         file=("Giấy ủy quyền.pdf", BytesIO(PDF)),
-        directory=app.state.settings.upload_dir,
+        store=LocalStore(app.state.settings.upload_dir),
         max_bytes=app.state.settings.upload_max_bytes,
     )
     r = web.get("/spokespersons")

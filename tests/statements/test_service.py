@@ -36,6 +36,7 @@ from app.statements.models import (
 )
 from app.statements.service import visibility
 from app.statements.states import Step
+from app.storage import LocalStore
 from app.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.factories import make_org, make_user
 from tests.statements.helpers import SYSTEM, World, make_spokesperson, soon
@@ -292,7 +293,7 @@ def test_whoever_attached_a_file_to_the_edition_may_not_approve(
         actor=w.approver,
         statement_id=sid,
         files=[("phu-luc.pdf", BytesIO(pdf_bytes()))],
-        directory=tmp_path,
+        store=LocalStore(tmp_path),
         max_bytes=10_000_000,
         max_files=5,
     )

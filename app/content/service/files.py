@@ -3,7 +3,6 @@ off, and finding one to download."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlmodel import Session
@@ -15,7 +14,7 @@ from app.content.service.scope import get_submission
 from app.content.service.submission import StepInput, check_can_edit, take_step
 from app.content.states import Step
 from app.errors import NotFound
-from app.storage import PendingFile, path_of, storing
+from app.storage import PendingFile, Store, storing
 from app.timeutil import utcnow
 from app.uow import use_case
 
@@ -33,18 +32,14 @@ def get_attachment(
     attachment_id: int,
     *,
     actor: Actor,
-    directory: Path,
     submission_id: int | None = None,
-) -> tuple[Attachment, Path]:
-    """A file and where it is, if the actor may see its submission and, with `submission_id`,
-    it belongs to that submission (else 404). Files taken off the working copy are found too:
-    submitted versions may list them."""
+) -> Attachment:
+    """A file's row, if the actor may see its submission and, with `submission_id`, it belongs
+    to that submission (else 404); the store sends it (`Store.download`). Files taken off the
+    working copy are found too: submitted versions may list them."""
     att = _of_submission(session, attachment_id, submission_id)
     get_submission(session, att.submission_id, actor=actor)
-    path = path_of(directory, att.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return att, path
+    return att
 
 
 def _attach(
@@ -78,7 +73,7 @@ def add_attachments(
     actor: Actor,
     submission_id: int,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
 ) -> list[Attachment]:
@@ -87,10 +82,8 @@ def add_attachments(
     sub = get_submission(session, submission_id, actor=actor)
     check_can_edit(sub, actor)
     # `storing` commits by itself, right after giving the files their final names, so that a
-    # file is renamed only when its row commits and a failed commit removes it (app/storage.py).
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    # file is made final only when its row commits and a failed commit removes it (app/storage.py).
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         rows = _attach(session, actor, sub, pending)
     return rows
 
@@ -103,7 +96,7 @@ def save_with_files(
     step: Step,
     data: StepInput,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
 ) -> Submission:
@@ -114,9 +107,7 @@ def save_with_files(
         return take_step(session, actor=actor, id=submission_id, step=step, data=data)
     sub = get_submission(session, submission_id, actor=actor)
     check_can_edit(sub, actor)
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         _attach(session, actor, sub, pending)
         # Inside the files' transaction: `storing` commits text and files together.
         sub = take_step.__wrapped__(  # type: ignore[attr-defined]

@@ -39,7 +39,6 @@ from app.db import SessionDep
 from app.error_pages import api_locale
 from app.errors import ValidationFailed
 from app.forms import Int, Moment, SafeLine, SafeText
-from app.storage import download_headers
 from app.timeutil import to_local
 
 router = APIRouter(prefix="/api/v1")
@@ -473,7 +472,7 @@ async def upload_attachments(
             actor=identity.actor,
             submission_id=submission_id,
             files=[(u.filename or "", u.file) for u in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -485,7 +484,7 @@ async def upload_attachments(
 @router.get(
     SUBMISSIONS + "/{submission_id}/attachments/{attachment_id}",
     name="api_download_attachment",
-    response_class=FileResponse,
+    response_class=FileResponse,  # the schema says "a file"; the store streams it
     tags=TAGS,
 )
 def download_attachment(
@@ -494,17 +493,15 @@ def download_attachment(
     attachment_id: int,
     identity: StaffOnly,
     session: SessionDep,
-) -> FileResponse:
+) -> Response:
     """The file, always as a download (also one taken off the working copy, which submitted
     versions may list)."""
-    att, path = service.get_attachment(
-        session,
-        attachment_id,
-        actor=identity.actor,
-        directory=request.app.state.settings.upload_dir,
-        submission_id=submission_id,
+    att = service.get_attachment(
+        session, attachment_id, actor=identity.actor, submission_id=submission_id
     )
-    return FileResponse(path, media_type=att.content_type, headers=download_headers(att.filename))
+    return request.app.state.store.download(
+        att.stored_name, filename=att.filename, content_type=att.content_type
+    )
 
 
 @router.delete(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO
 
 from fastapi import APIRouter, Request
@@ -57,9 +56,8 @@ async def pack_zip(
     request: Request, identity: OfficeOnly, session: SessionDep, briefing_id: int
 ) -> Response:
     data = await run_in_threadpool(pack.pack_data, session, briefing_id)
-    directory = Path(request.app.state.settings.upload_dir)
     spool = await run_in_threadpool(
-        pack.build_zip, data["submissions"], directory, request_locale(request)
+        pack.build_zip, data["submissions"], request.app.state.store, request_locale(request)
     )
     size = spool.tell()
     spool.seek(0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -22,7 +22,7 @@ from app.flash import flash
 from app.forms import parse_int
 from app.i18n import Msg
 from app.orgs import service as orgs
-from app.storage import ACCEPT_ATTR, download_headers
+from app.storage import ACCEPT_ATTR
 from app.templating import is_fragment_request, redirect, render
 from app.timeutil import utcnow
 from app.workflow import Party
@@ -115,14 +115,12 @@ def download(
     identity: StaffOnly,
     session: SessionDep,
 ) -> Response:
-    att, path = service.get_attachment(
-        session,
-        attachment_id,
-        actor=identity.actor,
-        directory=request.app.state.settings.upload_dir,
-        submission_id=submission_id,
+    att = service.get_attachment(
+        session, attachment_id, actor=identity.actor, submission_id=submission_id
     )
-    return FileResponse(path, media_type=att.content_type, headers=download_headers(att.filename))
+    return request.app.state.store.download(
+        att.stored_name, filename=att.filename, content_type=att.content_type
+    )
 
 
 # --- The department's form ---------------------------------------------------------------------
@@ -206,7 +204,7 @@ async def edit_submit(
             step=step,
             data=service.StepInput(content=content, expected_revision=parse_int(form["revision"])),
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -249,7 +247,7 @@ async def upload(
             actor=identity.actor,
             submission_id=submission_id,
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlmodel import Session, col, select
@@ -38,7 +37,7 @@ from app.questions.service.common import (
 )
 from app.questions.service.queries import draft_of, public_pairs
 from app.questions.states import Step
-from app.storage import PendingFile, path_of, storing
+from app.storage import PendingFile, Store, storing
 from app.timeutil import local_today, to_local, utcnow
 from app.uow import use_case
 
@@ -272,15 +271,13 @@ def add_answer_files(
     actor: Actor,
     question_id: int,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
 ) -> list[AnswerFile]:
     """Attach files to the draft answer, all or nothing."""
     _q, draft = _editable_draft(session, actor, question_id)
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         return _attach(session, actor, draft, pending)
 
 
@@ -291,7 +288,7 @@ def save_answer_with_files(
     question_id: int,
     data: AnswerInput,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
     expected_revision: int | None = None,
@@ -308,9 +305,7 @@ def save_answer_with_files(
             expected_revision=expected_revision,
             submit=submit,
         )
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         # Inside the files' transaction: `storing` commits text and files together.
         draft = save_answer.__wrapped__(  # type: ignore[attr-defined]
             session,
@@ -326,12 +321,12 @@ def save_answer_with_files(
 
 
 def remove_answer_file(
-    session: Session, *, actor: Actor, question_id: int, file_id: int, directory: Path
+    session: Session, *, actor: Actor, question_id: int, file_id: int, store: Store
 ) -> None:
     """Take a file off the draft; nobody has seen it, so the stored file goes too (after the
     row's removal is committed: a failed commit keeps both)."""
     stored_name = _remove_file_row(session, actor=actor, question_id=question_id, file_id=file_id)
-    path_of(directory, stored_name).unlink(missing_ok=True)
+    store.forget(stored_name)
 
 
 @use_case
@@ -353,8 +348,7 @@ def get_answer_file(
     actor: Actor | None,
     question_id: int,
     file_id: int,
-    directory: Path,
-) -> tuple[AnswerFile, Path]:
+) -> AnswerFile:
     """A file of an answer, for whoever may read that answer: the office, the departments on
     the question and the journalist who asked (approved answers only), and everyone once the
     answer is published as Q&A on the briefing's page. Anything else is "not found"."""
@@ -374,7 +368,4 @@ def get_answer_file(
         get(session, question_id, actor=actor)  # may the actor see the question at all?
         if actor.role == Role.JOURNALIST.value and answer.status != AnswerStatus.APPROVED:
             raise NotFound()
-    path = path_of(directory, row.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return row, path
+    return row

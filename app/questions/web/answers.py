@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -29,7 +29,6 @@ from app.questions.models import (
     OPEN,
 )
 from app.questions.web import common, office
-from app.storage import download_headers
 from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +53,7 @@ async def _save_answer_form(
             question_id=question_id,
             data=common.answer_input(form),
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
             expected_revision=parse_int(form["revision"]),
@@ -213,7 +212,7 @@ async def _upload_answer_files(
             actor=identity.actor,
             question_id=question_id,
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -236,7 +235,7 @@ def _remove_answer_file(
         actor=identity.actor,
         question_id=question_id,
         file_id=attachment_id,
-        directory=request.app.state.settings.upload_dir,
+        store=request.app.state.store,
     )
     flash(request, Msg("The file has been removed from the draft."))
 
@@ -310,11 +309,12 @@ def answer_file(
     session: SessionDep,
 ) -> Response:
     """A file of an answer, as a download, for whoever may read the answer (see the service)."""
-    row, path = service.get_answer_file(
+    row = service.get_answer_file(
         session,
         actor=identity.actor if identity.user is not None else None,
         question_id=question_id,
         file_id=attachment_id,
-        directory=request.app.state.settings.upload_dir,
     )
-    return FileResponse(path, media_type=row.content_type, headers=download_headers(row.filename))
+    return request.app.state.store.download(
+        row.stored_name, filename=row.filename, content_type=row.content_type
+    )

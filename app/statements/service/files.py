@@ -4,7 +4,6 @@ files; a new edition starts with the same ones."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlmodel import Session, col, select
@@ -15,7 +14,7 @@ from app.errors import NotFound
 from app.statements.models import Edition, EditionFile, Statement, StatementFile
 from app.statements.service.drafting import StatementInput, create, touched, update
 from app.statements.service.reading import editable_edition, get
-from app.storage import PendingFile, path_of, storing
+from app.storage import PendingFile, Store, storing
 from app.uow import use_case
 
 
@@ -62,7 +61,7 @@ def add_files(
     actor: Actor,
     statement_id: int,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
 ) -> list[StatementFile]:
@@ -70,10 +69,8 @@ def add_files(
     get(session, statement_id, actor=actor)
     ed = editable_edition(session, statement_id)
     # `storing` commits by itself, right after giving the files their final names, so that a
-    # file is renamed only when its row commits and a failed commit removes it (app/storage.py).
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    # file is made final only when its row commits and a failed commit removes it (app/storage.py).
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         rows = _attach(session, actor, statement_id, ed, pending)
     return rows
 
@@ -85,7 +82,7 @@ def save_with_files(
     statement_id: int | None,
     data: StatementInput,
     files: list[tuple[str, BinaryIO]],
-    directory: Path,
+    store: Store,
     max_bytes: int,
     max_files: int,
     expected_revision: int | None = None,
@@ -105,9 +102,7 @@ def save_with_files(
             expected_revision=expected_revision,
         )
         return get(session, statement_id, actor=actor)
-    with storing(
-        session, files, directory=directory, max_bytes=max_bytes, max_files=max_files
-    ) as pending:
+    with storing(session, files, store=store, max_bytes=max_bytes, max_files=max_files) as pending:
         # Inside the files' transaction: `storing` commits text and files together.
         if statement_id is None:
             st = create.__wrapped__(session, actor=actor, data=data)  # type: ignore[attr-defined]
@@ -128,7 +123,7 @@ def save_with_files(
 
 @use_case
 def remove_file(
-    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
+    session: Session, *, actor: Actor, statement_id: int, file_id: int, store: Store
 ) -> None:
     """Take a file off the edition being prepared; issued editions keep listing it. A file no
     edition lists any more is deleted."""
@@ -151,18 +146,13 @@ def remove_file(
         # The stored file goes only once its row is gone for good: commit first (a failed commit
         # keeps the row, and the file with it).
         session.commit()
-        path_of(directory, stored_name).unlink(missing_ok=True)
+        store.forget(stored_name)
 
 
-def get_file(
-    session: Session, *, actor: Actor, statement_id: int, file_id: int, directory: Path
-) -> tuple[StatementFile, Path]:
-    """A file of a statement, for the office (any edition)."""
+def get_file(session: Session, *, actor: Actor, statement_id: int, file_id: int) -> StatementFile:
+    """A file of a statement, for the office (any edition); the store sends it."""
     get(session, statement_id, actor=actor)
     row = session.get(StatementFile, file_id)
     if row is None or row.statement_id != statement_id:
         raise NotFound()
-    path = path_of(directory, row.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return row, path
+    return row

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import or_
@@ -34,7 +33,7 @@ from app.law.rulesets import NoRuleSet, RuleSet, ruleset_on
 from app.orgs import service as orgs
 from app.statements.models import Spokesperson, SpokespersonRole
 from app.statements.service.common import ISSUING_KINDS, office_only
-from app.storage import clean_filename, extension, path_of, storing
+from app.storage import Store, clean_filename, extension, storing
 from app.timeutil import local_today, utcnow
 from app.uow import use_case
 
@@ -284,7 +283,7 @@ def attach_document(
     actor: Actor,
     spokesperson_id: int,
     file: tuple[str, BinaryIO],
-    directory: Path,
+    store: Store,
     max_bytes: int,
 ) -> Spokesperson:
     """Attach the signed appointment or authorisation (one PDF or image), replacing the
@@ -297,9 +296,9 @@ def attach_document(
         raise UnsupportedFile(Msg("The signed document must be a PDF, JPEG or PNG file."))
     old = person.document_stored_name
     # `storing` commits by itself, right after giving the file its final name, so that a file is
-    # renamed only when its row commits and a failed commit removes it (app/storage.py); the
+    # made final only when its row commits and a failed commit removes it (app/storage.py); the
     # replaced file is deleted only after that commit.
-    with storing(session, [file], directory=directory, max_bytes=max_bytes, max_files=1) as got:
+    with storing(session, [file], store=store, max_bytes=max_bytes, max_files=1) as got:
         p = got[0]
         person.document_filename = p.filename
         person.document_stored_name = p.stored_name
@@ -309,18 +308,14 @@ def attach_document(
         audit.record(session, actor, "spokesperson.document", person, p.filename)
         visibility.mark_public_change(session)
     if old:
-        path_of(directory, old).unlink(missing_ok=True)
+        store.forget(old)
     return person
 
 
-def get_document(
-    session: Session, *, actor: Actor, spokesperson_id: int, directory: Path
-) -> tuple[Spokesperson, Path]:
+def get_document(session: Session, *, actor: Actor, spokesperson_id: int) -> Spokesperson:
+    """The spokesperson with a signed document, for the office; the store sends it."""
     office_only(actor)
     person = session.get(Spokesperson, spokesperson_id)
     if person is None or not person.document_stored_name:
         raise NotFound()
-    path = path_of(directory, person.document_stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return person, path
+    return person

@@ -231,7 +231,7 @@ async def new_statement(request: Request, identity: OfficeOnly, session: Session
             statement_id=None,
             data=_input(form),
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -283,7 +283,7 @@ async def edit_submit(
             statement_id=statement_id,
             data=_input(form),
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
             expected_revision=parse_int(form["revision"]),

@@ -5,7 +5,7 @@ is decided by `service`."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -17,7 +17,6 @@ from app.i18n import Msg
 from app.statements import service
 from app.statements.models import EDITABLE, Statement, StatementLanguage
 from app.statements.web.office import failure, labels, not_editable, outdated, statement_page
-from app.storage import download_headers
 from app.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -133,7 +132,7 @@ async def upload(
             actor=identity.actor,
             statement_id=statement_id,
             files=[(f.filename or "", f.file) for f in uploads],
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
             max_files=settings.upload_max_files,
         )
@@ -173,7 +172,7 @@ def remove_file(
             actor=identity.actor,
             statement_id=statement_id,
             file_id=attachment_id,
-            directory=request.app.state.settings.upload_dir,
+            store=request.app.state.store,
         )
     except Conflict as exc:
         return failure(request, session, identity, statement_id, exc, "files")
@@ -189,11 +188,9 @@ def download(
     identity: OfficeOnly,
     session: SessionDep,
 ) -> Response:
-    row, path = service.get_file(
-        session,
-        actor=identity.actor,
-        statement_id=statement_id,
-        file_id=attachment_id,
-        directory=request.app.state.settings.upload_dir,
+    row = service.get_file(
+        session, actor=identity.actor, statement_id=statement_id, file_id=attachment_id
     )
-    return FileResponse(path, media_type=row.content_type, headers=download_headers(row.filename))
+    return request.app.state.store.download(
+        row.stored_name, filename=row.filename, content_type=row.content_type
+    )

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app import timeutil
@@ -36,7 +36,7 @@ from app.statements.models import (
 )
 from app.statements.service import register_view as listing
 from app.statements.web.freshness import caught_up
-from app.storage import download_headers, path_of
+from app.storage import download_headers
 from app.templating import render, request_locale
 from app.timeutil import LOCAL_TZ
 
@@ -271,10 +271,9 @@ def statement_file(
 ) -> Response:
     """A file of the public edition, always as a download."""
     row = queries.public_file(session, statement_id, attachment_id, now=timeutil.utcnow())
-    path = path_of(request.app.state.settings.upload_dir, row.stored_name)
-    if not path.is_file():
-        raise NotFound()
-    return FileResponse(path, media_type=row.content_type, headers=download_headers(row.filename))
+    return request.app.state.store.download(
+        row.stored_name, filename=row.filename, content_type=row.content_type
+    )
 
 
 @router.get("/statements/{statement_id:int}/{lang}")
@@ -432,13 +431,10 @@ def spokesperson_document(
 ) -> Response:
     """The signed appointment or authorisation, as a download."""
     person = queries.spokesperson_document(session, spokesperson_id)
-    path = path_of(request.app.state.settings.upload_dir, person.document_stored_name or "")
-    if not path.is_file():
-        raise NotFound()
-    return FileResponse(
-        path,
-        media_type=person.document_content_type or "application/octet-stream",
-        headers=download_headers(person.document_filename or "van-ban.pdf"),
+    return request.app.state.store.download(
+        person.document_stored_name or "",
+        filename=person.document_filename or "van-ban.pdf",
+        content_type=person.document_content_type or "application/octet-stream",
     )
 
 

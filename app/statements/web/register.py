@@ -11,7 +11,7 @@ from io import BytesIO
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -28,7 +28,6 @@ from app.statements import service
 from app.statements.models import SPOKESPERSON_ROLE_LABELS, SpokespersonRole
 from app.statements.service import register_view as listing
 from app.statements.service.spokespersons import authorisers
-from app.storage import download_headers
 from app.templating import redirect, render
 from app.timeutil import local_today
 
@@ -235,7 +234,7 @@ async def upload_document(
             actor=identity.actor,
             spokesperson_id=spokesperson_id,
             file=(upload.filename or "", upload.file) if upload else ("", BytesIO()),
-            directory=settings.upload_dir,
+            store=request.app.state.store,
             max_bytes=settings.upload_max_bytes,
         )
     except ValidationFailed as exc:
@@ -257,16 +256,11 @@ async def upload_document(
 def document(
     request: Request, spokesperson_id: int, identity: OfficeOnly, session: SessionDep
 ) -> Response:
-    person, path = service.get_document(
-        session,
-        actor=identity.actor,
-        spokesperson_id=spokesperson_id,
-        directory=request.app.state.settings.upload_dir,
-    )
-    return FileResponse(
-        path,
-        media_type=person.document_content_type,
-        headers=download_headers(person.document_filename),
+    person = service.get_document(session, actor=identity.actor, spokesperson_id=spokesperson_id)
+    return request.app.state.store.download(
+        person.document_stored_name or "",
+        filename=person.document_filename,
+        content_type=person.document_content_type,
     )
 
 
