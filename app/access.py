@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlalchemy.exc import OperationalError
@@ -179,6 +180,48 @@ async def check_csrf(request: Request, identity: Identity) -> None:
         raise CsrfFailed()
 
 
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """Scheme, host and port of an address (the default port spelled out), or None."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    default = 443 if parts.scheme == "https" else 80
+    return parts.scheme, parts.hostname.lower(), port or default
+
+
+def same_origin(request: Request) -> bool | None:
+    """Whether the browser says the request comes from a page of this site (OWASP: verifying the
+    origin with standard headers): `Sec-Fetch-Site` first (every current browser sends it),
+    else the `Origin` header, else the `Referer`, each compared with the site's address
+    (`PUBLIC_BASE_URL`) and with the address the request was made to. None when the request
+    carries none of them (a client that is not a browser, or a very old one)."""
+    headers = request.headers
+    site = headers.get("sec-fetch-site")
+    if site:
+        return site in ("same-origin", "none")  # none: the person's own action (address bar)
+    sent = headers.get("origin") or headers.get("referer")
+    if not sent:
+        return None
+    own = {_origin(request.app.state.settings.public_base_url), _origin(str(request.base_url))}
+    found = _origin(sent)  # "null" (an opaque origin) is no origin: refused
+    return found is not None and found in own
+
+
+async def check_origin(request: Request, identity: Identity) -> None:
+    """For a change that is only this browser's preference (the language): a page of another
+    site may not make it. Pages shared by every visitor carry no token, so the browser's origin
+    headers are the proof; a request without any of them must carry the token like any form."""
+    verdict = same_origin(request)
+    if verdict is None:
+        await check_csrf(request, identity)
+    elif not verdict:
+        raise CsrfFailed()
+
+
 @dataclass(frozen=True)
 class Rule:
     """An access rule: `roles` None means everyone, signed in or not."""
@@ -187,6 +230,7 @@ class Rule:
     roles: frozenset[Role] | None
     active_only: bool = True  # False: also pending journalists and those who must change password
     csrf: bool = True  # False only where a secret token in the address is the authority
+    origin: bool = False  # True: the browser's origin headers instead of the token (check_origin)
 
     def permits(self, user: User | None) -> bool:
         if self.roles is None:
@@ -206,8 +250,11 @@ class Rule:
                 raise Forbidden()
             if self.active_only and identity.user.must_change_password:
                 raise PasswordChangeRequired()
-        if self.csrf and request.method not in SAFE_METHODS:
-            await check_csrf(request, identity)
+        if request.method not in SAFE_METHODS:
+            if self.origin:
+                await check_origin(request, identity)
+            elif self.csrf:
+                await check_csrf(request, identity)
         return identity
 
 
@@ -231,6 +278,9 @@ PROVINCE_REPORT = Rule("province_report", frozenset({Role.ADMIN, *OFFICE_ROLES})
 # The one-click unsubscribe of mail clients (RFC 8058): a POST without our CSRF token, whose
 # authority is the secret token in its address; it can only end that one subscription.
 PUBLIC_BY_TOKEN = Rule("public_by_token", None, csrf=False)
+# A preference of this browser (the language switch, on pages shared by every visitor and so
+# without a token): anyone may change it, but only from a page of this site (`check_origin`).
+PUBLIC_PREFERENCE = Rule("public_preference", None, origin=True)
 # A journalist's own account (the profile with the press card): also while pending or rejected.
 JOURNALIST_ACCOUNT = Rule("journalist_account", frozenset({Role.JOURNALIST}), active_only=False)
 RULES = (
@@ -245,6 +295,7 @@ RULES = (
     REPORTS,
     PROVINCE_REPORT,
     PUBLIC_BY_TOKEN,
+    PUBLIC_PREFERENCE,
     JOURNALIST_ACCOUNT,
 )
 
@@ -263,4 +314,5 @@ StaffOnly = Annotated[Identity, Depends(STAFF)]
 ReportReaders = Annotated[Identity, Depends(REPORTS)]
 ProvinceReportReaders = Annotated[Identity, Depends(PROVINCE_REPORT)]
 PublicByToken = Annotated[Identity, Depends(PUBLIC_BY_TOKEN)]
+PublicPreference = Annotated[Identity, Depends(PUBLIC_PREFERENCE)]
 JournalistAccount = Annotated[Identity, Depends(JOURNALIST_ACCOUNT)]

@@ -84,6 +84,15 @@ ALLOWED: dict[str, set[str]] = {
         "journalist",
         "pending",
     },
+    "public_preference": {
+        "anonymous",
+        "admin",
+        "press_office",
+        "spokesperson",
+        "department",
+        "journalist",
+        "pending",
+    },
     "journalist_account": {"journalist", "pending"},
 }
 PEOPLE = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from app.accounts.models import Role
@@ -130,8 +131,73 @@ def test_every_form_in_the_pages_carries_the_token(db: Session, web: WebClient) 
         "/account/password",
     ):
         html = web.get(url).text
-        forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", html, flags=re.S)
+        forms = re.findall(r"<form([^>]*method=\"post\"[^>]*)>(.*?)</form>", html, flags=re.S)
         assert forms, url
-        for form in forms:
+        for attributes, form in forms:
+            if 'class="lang-switch"' in attributes:  # checked by origin: test_language_switch_*
+                assert "csrf_token" not in form, url
+                continue
             assert f'name="csrf_token" value="{token}"' in form, url
         assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in html
+
+
+# --- The language switch: a preference of the browser, checked by its origin headers -------------
+
+SITE = "http://testserver"
+
+
+def _language(b: WebClient, headers: dict[str, str], **form: str) -> Any:
+    return b.client.post("/language", data={"lang": "en", "next": "/", **form}, headers=headers)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": SITE},  # any browser of today
+        {"Origin": SITE},  # a browser without Fetch Metadata
+        {"Referer": f"{SITE}/statements"},  # one that sends neither (an old one)
+        {"Origin": "http://pressdesk.example.vn"},  # the site's address (PUBLIC_BASE_URL)
+    ],
+    ids=["fetch-metadata", "origin", "referer", "public-base-url"],
+)
+def test_language_switch_from_this_site_needs_no_token(
+    new_web: Any, settings: Any, headers: dict[str, str]
+) -> None:
+    settings.public_base_url = "http://pressdesk.example.vn"
+    b = new_web()
+    r = _language(b, headers)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    assert b.client.cookies.get("pd_lang") == "en"
+    assert b.get("/").text.startswith('<!doctype html>\n<html lang="en">')
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://other.testserver"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},  # a sandboxed frame, a data: page
+        {"Referer": "https://evil.example/page"},
+        {"Origin": "https://testserver"},  # another scheme is another origin
+    ],
+    ids=["cross-site", "same-site", "origin", "null", "referer", "scheme"],
+)
+def test_language_switch_from_another_site_is_refused(
+    new_web: Any, headers: dict[str, str]
+) -> None:
+    b = new_web()
+    token = b.csrf()  # even with a valid token: the browser says another site sent it
+    r = _language(b, headers, csrf_token=token)
+    assert r.status_code == 403
+    assert "Biểu mẫu đã hết hiệu lực" in page_text(r.text)
+    assert b.client.cookies.get("pd_lang") is None
+
+
+def test_language_switch_without_origin_headers_needs_the_token(new_web: Any) -> None:
+    """A client that sends none of the headers (not a browser) is checked like any form."""
+    b = new_web()
+    assert _language(b, {}).status_code == 403
+    assert b.client.cookies.get("pd_lang") is None
+    assert _language(b, {}, csrf_token=b.csrf()).status_code == 303
+    assert b.client.cookies.get("pd_lang") == "en"

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.access import JOURNALIST, OFFICE, Public, SignedIn
+from app.access import JOURNALIST, OFFICE, Public, PublicPreference, SignedIn
 from app.accounts import service as accounts
 from app.accounts.models import ROLE_LABELS, STATUS_LABELS, Role, User
 from app.annual import service as annual
@@ -175,7 +175,7 @@ def _live_now(session: Session, user: User) -> dict[str, Any]:
 @router.post("/language")
 def set_language(
     request: Request,
-    identity: Public,
+    identity: PublicPreference,
     lang: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:

@@ -21,8 +21,10 @@ render is stored under that generation. A publication committed during a render 
 generation, so the render is never taken for fresh once the worker has read the new value.
 
 Only anonymous visitors (no session cookie) get stored pages: signed-in people see their name in
-the header. A stored page holds a mark where the visitor's CSRF token goes (the language switch
-form), replaced per response. Feeds and the sitemap hold nothing personal: everyone shares them.
+the header. A stored page holds nothing of its visitor: no CSRF token (the language switch is
+checked by the browser's origin headers, `access.PUBLIC_PREFERENCE`) and no cookie, so the same
+bytes go to everyone and a reverse proxy may share them (`public, max-age`, deploy/nginx).
+Feeds and the sitemap hold nothing personal either, and do not even vary by cookie.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -49,10 +51,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import timeutil
-from app.access import Identity, valid_csrf_token
+from app.access import Identity
 from app.briefings.feeds import not_modified
 from app.cookies import settings_cookie
-from app.security import new_token
 from app.templating import is_fragment_request, request_locale
 from app.uow import PUBLIC_CHANGED
 
@@ -63,10 +64,6 @@ MAX_BODY = 2 * 1024 * 1024  # bigger pages are served but not kept
 LONGEST = timedelta(minutes=5)
 PUBLIC_MAX_AGE = 60  # seconds a browser or a reverse proxy may reuse an anonymous page
 PAGE_VARY = "HX-Request, Cookie"
-# Stands for the visitor's CSRF token in stored pages: random per process, so that no content
-# can contain it by accident (hex only: the same in HTML, attributes and JSON).
-TOKEN_MARK = "csrf" + secrets.token_hex(16)
-_TOKEN_MARK_BYTES = TOKEN_MARK.encode()
 
 Generation = int
 UNKNOWN: Generation = -1  # the database could not be read: nothing is stored under it
@@ -129,7 +126,7 @@ class Entry:
     expires: datetime
     last_modified: datetime
     etag: str
-    personal: bool = True  # holds the CSRF mark (a page), or nothing personal (feed, sitemap)
+    personal: bool = True  # a page (other for the signed in, by language and HTMX), or a feed
 
 
 def _etag(data: bytes) -> str:
@@ -253,7 +250,7 @@ def for_app(app: FastAPI) -> PageCache:
 # --- Serving ------------------------------------------------------------------------------------
 
 # build(now, context) renders the page as the database is at `now`; `context` overrides template
-# variables (the CSRF mark, no flashes) when the render is to be stored.
+# variables (no CSRF token, no flashes) when the render is to be stored.
 Build = Callable[[datetime, Mapping[str, Any]], Rendered]
 
 
@@ -274,9 +271,10 @@ def serve(request: Request, identity: Identity, build: Build, *, personal: bool 
         rendered = build(timeutil.utcnow(), {})
         headers = {"Cache-Control": "private, no-store", "Vary": PAGE_VARY, "X-Cache": "bypass"}
         return Response(rendered.body, media_type=rendered.media_type, headers=headers)
-    if not personal:
-        # Shared by everyone: no cookie may ride on it (the Public rule may have queued one).
-        request.state.pending_cookies = []
+    # Shared by everyone: rendered for nobody in particular (no CSRF token, none issued), and no
+    # cookie may ride on it.
+    request.state.identity = replace(identity, csrf="", issue=None)
+    request.state.pending_cookies = []
     cache = for_app(request.app)
     key = _key(request)
     generation = cache.generation()  # before any query: see the module's docstring
@@ -285,11 +283,10 @@ def serve(request: Request, identity: Identity, build: Build, *, personal: bool 
     state = "hit"
     if entry is None:
         state = "miss"
-        overrides = {"csrf_token": TOKEN_MARK, "flashes": list} if personal else {}
+        overrides = {"csrf_token": "", "flashes": list} if personal else {}
         entry = cache.store(key, build(now, overrides), generation, now, personal=personal)
-    token = identity.csrf_token if entry.personal else ""  # may queue the visitor's cookie
-    new_cookie = bool(getattr(request.state, "pending_cookies", None))
-    return _answer(request, token, entry, now, state=state, new_cookie=new_cookie)
+        request.state.pending_cookies = []  # whatever the render queued stays off a shared page
+    return _answer(request, entry, now, state=state)
 
 
 def _key(request: Request) -> Key:
@@ -302,28 +299,21 @@ def _key(request: Request) -> Key:
     )
 
 
-def _answer(
-    request: Request, token_text: str, entry: Entry, now: datetime, *, state: str, new_cookie: bool
-) -> Response:
-    body, etag = entry.body, entry.etag
-    personal = entry.personal
-    if personal:
-        token = token_text.encode()
-        body = body.replace(_TOKEN_MARK_BYTES, token)
-        etag = _etag(entry.etag.encode() + token)
+def _answer(request: Request, entry: Entry, now: datetime, *, state: str) -> Response:
+    """The same bytes and headers for every visitor: a browser or a reverse proxy may keep them
+    until the page could change by itself (at most PUBLIC_MAX_AGE)."""
     max_age = max(0, min(PUBLIC_MAX_AGE, int((entry.expires - now).total_seconds())))
     headers = {
-        "ETag": etag,
+        "ETag": entry.etag,
         "Last-Modified": format_datetime(entry.last_modified.astimezone(UTC), usegmt=True),
-        # A response that sets the visitor's first cookie is theirs alone.
-        "Cache-Control": "private, no-cache" if new_cookie else f"public, max-age={max_age}",
+        "Cache-Control": f"public, max-age={max_age}",
         "X-Cache": state,
     }
-    if personal:
+    if entry.personal:
         headers["Vary"] = PAGE_VARY
-    if not_modified(request, etag, entry.last_modified):
+    if not_modified(request, entry.etag, entry.last_modified):
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=entry.media_type, headers=headers)
+    return Response(entry.body, media_type=entry.media_type, headers=headers)
 
 
 # --- The fast path ---------------------------------------------------------------------------------
@@ -336,8 +326,7 @@ class FastPathMiddleware:
     memory: no routing, no dependencies, no thread hop, no database (so the newsroom also stays
     up for a moment while the database is away). Everything else, misses included, goes to the
     app unchanged, and the route stores what it renders. The answer is the one `serve` gives for
-    a hit: the visitor's CSRF token put in (a first visit gets its cookie here, as `Public`
-    would give it), ETag/Last-Modified with 304, the same Cache-Control."""
+    a hit: the stored bytes, ETag/Last-Modified with 304, the same Cache-Control, no cookie."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -364,19 +353,5 @@ class FastPathMiddleware:
         if entry is None:
             await self.app(scope, receive, send)
             return
-        settings = request.app.state.settings
-        token, cookie = "", None
-        if entry.personal:
-            name = settings_cookie(settings, "csrf")
-            token = request.cookies.get(name, "")
-            if not valid_csrf_token(token):
-                token = new_token()
-                carrier = Response()
-                carrier.set_cookie(
-                    name, token, httponly=True, samesite="lax", secure=settings.is_production
-                )
-                cookie = carrier.headers["set-cookie"]
-        response = _answer(request, token, entry, now, state="hit", new_cookie=cookie is not None)
-        if cookie is not None:
-            response.headers.append("set-cookie", cookie)
+        response = _answer(request, entry, now, state="hit")
         await response(scope, receive, send)
