@@ -14,7 +14,7 @@ help:
 	@echo "make test   - set up .venv with test tools and run lint and the whole test suite"
 	@echo "make lint   - ruff (lint and format check) and mypy"
 	@echo "make messages - extract translatable text and update the vi/en catalogs"
-	@echo "make bench  - 10,000 statements, one worker, wrk on loopback: public pages against a floor route"
+	@echo "make bench  - 10,000 statements, wrk on loopback: one worker directly, then nginx (deploy/nginx) in front of two"
 	@echo "make bench-watch - the feed watcher: 200 sources x 50 items on loopback, under 30 s (SQLite, and PostgreSQL if up)"
 	@echo "make soak   - demo data, one worker, 60 s of mixed wrk traffic (public, sign-in, drafts, questions) at 64 connections"
 
@@ -73,6 +73,7 @@ messages: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "make bench needs nginx (Debian: apt-get install nginx-light)"; exit 1; }
 	$(BIN)/python -m tests.bench.run
 
 bench-watch: $(VENV)/.installed-dev

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from app import (
     access,
-    bench,
     flash,
     models,  # noqa: F401 - registers every table
     sweep,
@@ -177,8 +176,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, upload_paths=UPLOAD_PATHS)
     install_handlers(app)
 
-    if settings.bench_routes:  # `make bench` only: the floor that public pages are measured against
-        app.include_router(bench.router)
     # Routes are matched in order: the public newsroom and its feeds, which take the load on a
     # busy news day, come first (their paths clash with no other route).
     for router in (

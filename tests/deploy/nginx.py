@@ -143,6 +143,8 @@ class Nginx:
         return f"https://127.0.0.1:{self.https_port}"
 
     def start(self, upstreams: Sequence[str], extra_http: str = "", timeout: float = 10) -> None:
+        """nginx from the shipped file in front of `upstreams`; `extra_http` is added to the
+        http block (its __CERT__ and __KEY__ name the test certificate)."""
         (self.folder / "tmp").mkdir(parents=True, exist_ok=True)
         self.cert, key = self_signed(self.folder)
         site = self.folder / "pressdesk.conf"
@@ -157,7 +159,8 @@ class Nginx:
             )
         )
         conf = self.folder / "nginx.conf"
-        conf.write_text(main_config(self.folder, site, extra_http))
+        extra = extra_http.replace("__CERT__", str(self.cert)).replace("__KEY__", str(key))
+        conf.write_text(main_config(self.folder, site, extra))
         command = [NGINX, "-p", str(self.folder), "-e", str(self.folder / "error.log")]
         command += ["-c", str(conf)]
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)

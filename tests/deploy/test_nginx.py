@@ -134,6 +134,7 @@ def test_an_anonymous_public_page_comes_from_the_micro_cache_the_second_time(sit
         second = second_visitor.get(url)
     assert second.headers["x-cache-status"] == "HIT"
     assert second.content == first.content
+    assert "x-cache" not in second.headers  # the worker's own cache state is not repeated
     # The language is part of the key: an English reader is not given the Vietnamese copy.
     with site.client() as english:
         english.cookies.set("__Host-pd_lang", "en")
