@@ -23,7 +23,6 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.db import make_engine
-from app.statements import cache
 from app.templating import static_url
 from tests.conftest import CI, migrate
 from tests.deploy.nginx import Nginx, free_port, nginx_missing, start_worker, wait_for_socket
@@ -70,7 +69,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = f"sqlite:///{folder / 'pressdesk.db'}"
     migrate(url)
     engine = make_engine(url)
-    cache.register(engine, folder / "cache")  # the seed's publications stamp our folder
     with Session(engine, expire_on_commit=False) as db:
         w = World(db)
         st = w.issued(title="Thông cáo qua nginx")
