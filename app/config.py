@@ -71,12 +71,11 @@ class Settings(BaseSettings):
 
     # Official statements: the number series patterns (empty: app/statements/data/numbers.toml);
     # how often a worker reads the generation of public pages from the database (seconds: the
-    # most an anonymous page served by another worker or host lags behind a publication); a
-    # folder for working files; how often a worker marks scheduled editions published (seconds,
-    # 0: never; visibility itself never waits for it).
+    # most an anonymous page served by another worker or host lags behind a publication); how
+    # often a worker marks scheduled editions published (seconds, 0: never; visibility itself
+    # never waits for it).
     statement_numbers_file: str = ""
     public_cache_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
-    cache_dir: Path = PROJECT_ROOT / "var" / "cache"
     scheduler_interval_seconds: int = Field(default=30, ge=0)
 
     # Notifications. E-mail goes out over SMTP only when `smtp_host` is set (the notices in the

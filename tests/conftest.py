@@ -224,7 +224,6 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "database_url": database_url,
         "secret_key": "test-secret-key-that-is-long-enough-0123456789",
         "upload_dir": tmp_path / "uploads",
-        "cache_dir": tmp_path / "cache",
         "scheduler_interval_seconds": 0,
         "mail_send_interval_seconds": 0,
         "monitoring_interval_seconds": 0,

@@ -52,7 +52,6 @@ def test_readyz_names_the_database_when_it_is_unreachable(backend, tmp_path: Pat
         "status": "unavailable",
         "database": "failed",
         "uploads": "ok",
-        "cache": "ok",
     }
 
 
@@ -102,10 +101,10 @@ def database_write_locked(backend: Backend) -> Iterator[None]:
         engine.dispose()
 
 
-def test_readyz_is_200_when_database_uploads_and_cache_can_be_written(client: TestClient) -> None:
+def test_readyz_is_200_when_database_and_uploads_can_be_written(client: TestClient) -> None:
     r = client.get("/readyz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "database": "ok", "uploads": "ok", "cache": "ok"}
+    assert r.json() == {"status": "ok", "database": "ok", "uploads": "ok"}
     assert r.headers["cache-control"] == "no-store"
     assert "set-cookie" not in r.headers
 
@@ -126,7 +125,6 @@ def test_readyz_is_503_within_two_seconds_while_the_database_is_write_locked(
         "status": "unavailable",
         "database": "failed",
         "uploads": "ok",
-        "cache": "ok",
     }
     assert r.headers["cache-control"] == "no-store"
     assert client.get("/readyz").status_code == 200  # ready again once the lock is gone
@@ -148,16 +146,13 @@ def _unwritable_folder(tmp_path: Path, how: str) -> Path:
     return blocker if how == "a file in the way" else blocker / "missing"
 
 
-@pytest.mark.parametrize("part", ["uploads", "cache"])
 @pytest.mark.parametrize("how", ["read-only folder", "a file in the way", "under a file"])
 def test_readyz_is_503_naming_the_folder_that_cannot_be_written(
-    app: FastAPI, client: TestClient, tmp_path: Path, part: str, how: str
+    app: FastAPI, client: TestClient, tmp_path: Path, how: str
 ) -> None:
+    part = "uploads"
     blocked = _unwritable_folder(tmp_path, how)
-    if part == "uploads":  # the store of uploads, here the local folder
-        app.state.store = LocalStore(blocked)
-    else:
-        app.state.settings = app.state.settings.model_copy(update={"cache_dir": blocked})
+    app.state.store = LocalStore(blocked)  # the store of uploads, here the local folder
     try:
         r = client.get("/readyz")
     finally:
@@ -167,7 +162,7 @@ def test_readyz_is_503_naming_the_folder_that_cannot_be_written(
     body = r.json()
     assert body["status"] == "unavailable" and body[part] == "failed"
     assert {k: v for k, v in body.items() if k not in ("status", part)} == {
-        k: "ok" for k in ("database", "uploads", "cache") if k != part
+        k: "ok" for k in ("database", "uploads") if k != part
     }
     assert str(tmp_path) not in r.text  # names the part, never a path
     assert client.get("/healthz").status_code == 200
@@ -175,8 +170,7 @@ def test_readyz_is_503_naming_the_folder_that_cannot_be_written(
 
 def test_readyz_leaves_nothing_behind(app: FastAPI, client: TestClient) -> None:
     settings = app.state.settings
-    for folder in (settings.upload_dir, settings.cache_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    before = {p: sorted(p.iterdir()) for p in (settings.upload_dir, settings.cache_dir)}
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    before = {p: sorted(p.iterdir()) for p in (settings.upload_dir,)}
     assert client.get("/readyz").status_code == 200
     assert {p: sorted(p.iterdir()) for p in before} == before

@@ -90,7 +90,6 @@ def _start(name: str, env: dict[str, str], tmp_path: Path) -> Host:
         **env,
         # Each host's own folders: nothing on disk is shared.
         "UPLOAD_DIR": str(folder / "uploads"),
-        "CACHE_DIR": str(folder / "cache"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     with log.open("wb") as out:

@@ -80,7 +80,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "PUBLIC_BASE_URL": nginx.url,
-        "CACHE_DIR": str(folder / "cache"),
         "UPLOAD_DIR": str(folder / "uploads"),
         "SCHEDULER_INTERVAL_SECONDS": "0",
         "MAIL_SEND_INTERVAL_SECONDS": "0",

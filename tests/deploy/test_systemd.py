@@ -104,7 +104,7 @@ def test_the_environment_example_names_real_settings_and_what_production_needs()
     fields = set(Settings.model_fields)
     unknown = [n for n in names if n.lower() not in fields]
     assert not unknown, f"not settings of app/config.py: {unknown}"
-    needed = {"ENVIRONMENT", "SECRET_KEY", "PUBLIC_BASE_URL", "DATABASE_URL", "CACHE_DIR"}
+    needed = {"ENVIRONMENT", "SECRET_KEY", "PUBLIC_BASE_URL", "DATABASE_URL"}
     assert needed <= set(names)
 
 
