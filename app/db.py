@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, String, event
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
@@ -117,6 +119,35 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+T = TypeVar("T")
+_MEMO = "pressdesk.memo"
+
+
+def memo(session: Session, key: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once per session for reference data a page reads several times (the names of
+    the organisations, for one): kept in the session until it writes anything, commits or rolls
+    back, so a use case never reads a value older than its own changes. Callers must not change
+    what they get (it is shared)."""
+    found: dict[Hashable, Any] = session.info.setdefault(_MEMO, {})
+    if key not in found:
+        found[key] = build()
+    value: T = found[key]
+    return value
+
+
+def _forget(session: OrmSession, *args: Any) -> None:
+    session.info.pop(_MEMO, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget(state.session)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(OrmSession, _name, _forget)
+event.listen(OrmSession, "do_orm_execute", _forget_on_write)
 
 
 # Tables made by hand in migrations that no model describes: SQLite's full-text index of statement

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -9,6 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.access import ActiveUser, OfficeOnly, current_identity
+from app.audit.service import Actor
 from app.db import SessionDep
 from app.errors import Conflict
 from app.flash import flash
@@ -23,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/inbox")
 def inbox_page(request: Request, identity: ActiveUser, session: SessionDep) -> Response:
     now = utcnow()
-    sections = service.sections_for(session, identity.actor, now)
+    sections = page_sections(request, session, identity.actor, now)
     return render(request, "inbox/inbox.html", {"sections": sections, "now": now})
 
 
@@ -44,6 +46,16 @@ def remind(
     return redirect(request, "/inbox")
 
 
+def page_sections(
+    request: Request, session: Session, actor: Actor, now: datetime
+) -> list[service.Section]:
+    """The sections of a page that shows them (the inbox, the dashboard): the header's count on
+    the same page is their total, not read a second time."""
+    sections = service.sections_for(session, actor, now)
+    request.state.inbox_total = sum(s.total for s in sections)
+    return sections
+
+
 def page_context(request: Request) -> dict[str, Any]:
     """For every page: the header's count of waiting work, read only when the page shows it."""
     identity = current_identity(request)
@@ -52,6 +64,9 @@ def page_context(request: Request) -> dict[str, Any]:
     def count() -> int | None:
         if identity is None or user is None:
             return None
+        known: int | None = getattr(request.state, "inbox_total", None)
+        if known is not None:
+            return known
         try:
             with Session(request.app.state.engine) as session:
                 return service.count_for(session, identity.actor)

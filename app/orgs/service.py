@@ -6,11 +6,14 @@ import re
 import tomllib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import Actor
+from app.db import memo
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.forms import text_problem
 from app.i18n import Msg
@@ -22,7 +25,7 @@ CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 SEED_FILE = Path(__file__).resolve().parent / "data" / "quang_ninh.toml"
 
 
-def _name_on(names: list[OrganisationName], day: date) -> OrganisationName | None:
+def _name_on(names: list[Any], day: date) -> Any | None:
     """The name in force on `day`; else the last one before it (retired bodies), else the first."""
     if not names:
         return None
@@ -33,7 +36,8 @@ def _name_on(names: list[OrganisationName], day: date) -> OrganisationName | Non
     return min(names, key=lambda n: n.valid_from)
 
 
-def _view(org: Organisation, names: list[OrganisationName], day: date) -> OrgView:
+def _view(org: Any, names: list[Any], day: date) -> OrgView:
+    """`org` and `names`: the rows (models or light rows with the same columns)."""
     name = _name_on(names, day)
     assert org.id is not None
     return OrgView(
@@ -47,6 +51,21 @@ def _view(org: Organisation, names: list[OrganisationName], day: date) -> OrgVie
     )
 
 
+def _rows(session: Session) -> tuple[list[Any], dict[int, list[Any]]]:
+    """Every organisation and its names, as light rows, read once per session (`db.memo`)."""
+
+    def load() -> tuple[list[Any], dict[int, list[Any]]]:
+        org_table: Any = Organisation.__table__  # type: ignore[attr-defined]
+        name_table: Any = OrganisationName.__table__  # type: ignore[attr-defined]
+        orgs = list(session.execute(sa_select(*org_table.c)).all())
+        names: dict[int, list[Any]] = {}
+        for n in session.execute(sa_select(*name_table.c)):
+            names.setdefault(n.organisation_id, []).append(n)
+        return orgs, names
+
+    return memo(session, "orgs.rows", load)
+
+
 def list_organisations(
     session: Session,
     *,
@@ -56,20 +75,21 @@ def list_organisations(
 ) -> list[OrgView]:
     """Organisations with the names they had on `on` (default today), sorted by name."""
     day = on or local_today()
-    query = select(Organisation)
-    if kinds:
-        query = query.where(col(Organisation.kind).in_([k.value for k in kinds]))
-    orgs = session.exec(query).all()
-    names: dict[int, list[OrganisationName]] = {}
-    ids = [o.id for o in orgs]
-    for n in session.exec(
-        select(OrganisationName).where(col(OrganisationName.organisation_id).in_(ids))
-    ):
-        names.setdefault(n.organisation_id, []).append(n)
-    views = [_view(o, names.get(o.id or 0, []), day) for o in orgs]
-    # Never a body that did not exist yet; retired ones only when asked for.
-    views = [v for v in views if v.active_on(day) or (include_retired and v.valid_from <= day)]
-    return sorted(views, key=lambda v: (list(OrgKind).index(v.kind), v.name_vi))
+
+    def build() -> list[OrgView]:
+        orgs, names = _rows(session)
+        wanted = {k.value for k in kinds} if kinds else None
+        views = [
+            _view(o, names.get(o.id, []), day)
+            for o in orgs
+            if wanted is None or OrgKind(o.kind).value in wanted
+        ]
+        # Never a body that did not exist yet; retired ones only when asked for.
+        views = [v for v in views if v.active_on(day) or (include_retired and v.valid_from <= day)]
+        order = list(OrgKind)
+        return sorted(views, key=lambda v: (order.index(v.kind), v.name_vi))
+
+    return list(memo(session, ("orgs.list", day, kinds, include_retired), build))
 
 
 def get(session: Session, org_id: int, *, on: date | None = None) -> OrgView:

@@ -25,7 +25,7 @@ from app.content.models import SUBMISSION_STATUS_LABELS
 from app.cookies import queue_cookie, settings_cookie
 from app.db import SessionDep
 from app.forms import safe_next
-from app.inbox import service as inbox
+from app.inbox import routes as inbox_routes
 from app.incidents import queries as matters
 from app.incidents.clock import VERDICT_LABELS
 from app.orgs import service as orgs
@@ -107,7 +107,7 @@ def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Resp
         request,
         "pages/dashboard.html",
         {
-            "inbox": inbox.sections_for(session, identity.actor, now),
+            "inbox": inbox_routes.page_sections(request, session, identity.actor, now),
             "calls": calls,
             "now": now,
             "submission_labels": SUBMISSION_STATUS_LABELS,
@@ -134,13 +134,13 @@ def _question_cards(session: Session, actor: Actor, user: User) -> dict[str, Any
     """What the question cards show: the office's counts of new and overdue questions, a
     department's open questions soonest due first, a verified journalist's latest questions."""
     if OFFICE.permits(user):
-        new = questions.listing(
-            session, actor=actor, filters=questions.Filters(status="new"), limit=COUNT_CAP + 1
+        new = questions.count_listing(
+            session, actor=actor, filters=questions.Filters(status="new"), cap=COUNT_CAP + 1
         )
-        overdue = questions.listing(
-            session, actor=actor, filters=questions.Filters(overdue=True), limit=COUNT_CAP + 1
+        overdue = questions.count_listing(
+            session, actor=actor, filters=questions.Filters(overdue=True), cap=COUNT_CAP + 1
         )
-        return {"new_questions": len(new), "overdue_questions": len(overdue)}
+        return {"new_questions": new, "overdue_questions": overdue}
     if user.role == Role.DEPARTMENT:
         rows = [q for q in questions.listing(session, actor=actor) if q.status in OPEN]
         rows.sort(key=lambda q: (q.due_at or FAR, q.id or 0))

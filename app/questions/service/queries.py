@@ -8,8 +8,10 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.accounts.models import Role
 from app.audit.service import Actor
@@ -35,11 +37,8 @@ class Filters:
     q: str = ""
 
 
-def listing(
-    session: Session, *, actor: Actor, filters: Filters | None = None, limit: int = 200
-) -> list[Question]:
-    """Questions the actor may see, newest first, narrowed by `filters`."""
-    f = filters or Filters()
+def _listing_query(actor: Actor, f: Filters) -> SelectOfScalar[Question] | None:
+    """The questions the actor may see narrowed by `f`, in the list's order; None: none."""
     query = select(Question)
     if not actor.is_office:
         org = department_org(actor)
@@ -48,7 +47,7 @@ def listing(
         elif actor.role == Role.JOURNALIST.value and actor.user_id is not None:
             query = query.where(Question.journalist_id == actor.user_id)
         else:
-            return []
+            return None
     if f.status:
         query = query.where(Question.status == f.status)
     if f.overdue:
@@ -62,7 +61,35 @@ def listing(
     if f.q.strip():
         query = query.where(col(Question.text).icontains(f.q.strip()[:200], autoescape=True))
     order = col(Question.due_at) if f.overdue else col(Question.received_at).desc()
-    return list(session.exec(query.order_by(order, col(Question.id).desc()).limit(limit)).all())
+    return query.order_by(order, col(Question.id).desc())
+
+
+def listing(
+    session: Session,
+    *,
+    actor: Actor,
+    filters: Filters | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Question]:
+    """Questions the actor may see, newest first, narrowed by `filters`."""
+    query = _listing_query(actor, filters or Filters())
+    if query is None:
+        return []
+    return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def count_listing(
+    session: Session, *, actor: Actor, filters: Filters | None = None, cap: int | None = None
+) -> int:
+    """How many questions `listing` has for these filters (counting at most `cap`), in SQL."""
+    query = _listing_query(actor, filters or Filters())
+    if query is None:
+        return 0
+    ids = query.with_only_columns(col(Question.id))
+    if cap is not None:
+        ids = ids.limit(cap)
+    return int(session.execute(sa_select(func.count()).select_from(ids.subquery())).scalar_one())
 
 
 def answers(session: Session, question_id: int, *, actor: Actor) -> list[Answer]:
