@@ -275,6 +275,32 @@ def test_list_shows_each_question_with_asker_agency_channel_state_lead_and_due(
     assert f'href="/office/questions/{q1.id}"' in r.text
 
 
+def test_the_list_shows_fifty_questions_a_page_with_how_many_there_are_in_all(
+    office: WebClient, db: Session
+) -> None:
+    now = utcnow()
+    asked = [
+        ask(db, f"Câu hỏi số {n} về học phí?", received_at=now - timedelta(minutes=n))
+        for n in range(1, 62)
+    ]  # newest first
+    ask(db, "Một câu hỏi khác?", received_at=now - timedelta(days=3))
+
+    first = office.get("/office/questions?q=học phí")
+    assert list_ids(first.text) == [q.id for q in asked[:50]]
+    assert "61 questions" in text_of(first.text)
+    assert "Page 1 of 2" in text_of(first.text)
+    # The next page keeps the filters; the last shows the rest and links back.
+    found = re.search(r'href="([^"]*page=2[^"]*)" rel="next"', first.text)
+    assert found is not None and "q=h" in found.group(1)
+    second = office.get(htmllib.unescape(found.group(1)))
+    assert list_ids(second.text) == [q.id for q in asked[50:]]
+    assert "Page 2 of 2" in text_of(second.text) and 'rel="next"' not in second.text
+    assert 'rel="prev"' in second.text
+    # A page past the end shows the last one; without filters every question is counted.
+    assert list_ids(office.get("/office/questions?q=học phí&page=9").text) == list_ids(second.text)
+    assert "62 questions" in text_of(office.get("/office/questions").text)
+
+
 def test_filters_narrow_the_list_by_state_organisation_briefing_and_text(
     people: People, db: Session
 ) -> None:

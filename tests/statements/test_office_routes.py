@@ -219,6 +219,24 @@ def test_a_form_without_the_csrf_token_is_refused(o: Office, db: Session) -> Non
 # --- The list ------------------------------------------------------------------------------------
 
 
+def test_list_shows_fifty_statements_a_page_the_last_changed_first_with_their_latest_edition(
+    o: Office, db: Session
+) -> None:
+    corrected = o.w.issued(title="Thông cáo gốc")
+    o.w.correct(corrected, title="Thông cáo đã đính chính")
+    drafts = [o.w.draft(title=f"Dự thảo số {n}") for n in range(1, 56)]
+
+    r = o.editor.get("/office/statements")
+    ids = [int(i) for i in re.findall(r'<tr class="statement-row" data-id="(\d+)">', r.text)]
+    assert ids == [d.id for d in reversed(drafts)][:50]
+    assert "56 statements" in text_of(r.text) and "Page 1 of 2" in text_of(r.text)
+    second = o.editor.get("/office/statements?page=2")
+    ids = [int(i) for i in re.findall(r'<tr class="statement-row" data-id="(\d+)">', second.text)]
+    assert ids == [*[d.id for d in reversed(drafts)][50:], corrected.id]
+    row = text_of(re.search(rf'data-id="{corrected.id}">(.*?)</tr>', second.text, re.S).group(1))  # type: ignore[union-attr]
+    assert "Thông cáo đã đính chính" in row and "(edition 2)" in row and "Thông cáo gốc" not in row
+
+
 def test_list_shows_number_kind_title_state_schedule_and_withdrawal(o: Office, db: Session) -> None:
     published = o.w.issued(title="Thông cáo đã công bố")
     at = datetime.combine(local_today() + timedelta(days=2), time(9, 15), tzinfo=LOCAL_TZ)

@@ -42,6 +42,7 @@ from app.timeutil import format_datetime, local_today, to_local, utcnow
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]
+PAGE_SIZE = 50  # questions per page of the office's list
 
 
 # --- The office: the triage list -----------------------------------------------------------------
@@ -57,7 +58,9 @@ def office_list(
     organisation: str = "",
     briefing: str = "",
     q: str = "",
+    page: int = 1,
 ) -> Response:
+    """One page of PAGE_SIZE questions, with how many match in all."""
     filters = service.Filters(
         status=status if status in common.STATUS_VALUES else "",
         overdue=overdue == "1",
@@ -65,14 +68,25 @@ def office_list(
         organisation_id=parse_int(organisation),
         q=q[:200],
     )
-    rows = service.listing(session, actor=identity.actor, filters=filters)
+    total = service.count_listing(session, actor=identity.actor, filters=filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = service.listing(
+        session,
+        actor=identity.actor,
+        filters=filters,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
     now = utcnow()
     recent = briefings.between(
         session, now - timedelta(days=180), now + timedelta(days=180), public_only=True
     )
     ctx = common.labels(request) | {
         "questions": rows,
-        "limited": len(rows) >= 200,
+        "total": total,
+        "page": page,
+        "pages": pages,
         "filter": {
             "status": filters.status,
             "overdue": filters.overdue,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -201,18 +202,49 @@ def briefing_of(session: Session, briefing_id: int | None) -> Briefing | None:
     return session.get(Briefing, briefing_id) if briefing_id else None
 
 
-def office_list(session: Session, *, limit: int = 200) -> list[tuple[Statement, Edition | None]]:
-    """Every statement with its latest edition, newest first (the office's list)."""
+def office_list(
+    session: Session, *, limit: int = 200, offset: int = 0
+) -> list[tuple[Statement, Edition | None]]:
+    """Statements with their latest edition, the last changed first (the office's list). Only
+    the columns the list shows are read of the editions (not their texts)."""
     rows = list(
         session.exec(
-            select(Statement).order_by(col(Statement.updated_at).desc()).limit(limit)
+            select(Statement)
+            .order_by(col(Statement.updated_at).desc(), col(Statement.id).desc())
+            .offset(offset)
+            .limit(limit)
         ).all()
     )
     latest: dict[int, Edition] = {}
     ids = [s.id for s in rows if s.id is not None]
     if ids:
+        last = (
+            select(Edition.statement_id, func.max(Edition.number).label("number"))
+            .where(col(Edition.statement_id).in_(ids))
+            .group_by(col(Edition.statement_id))
+            .subquery()
+        )
+        shown: list[Any] = [
+            Edition.id,
+            Edition.statement_id,
+            Edition.number,
+            Edition.state,
+            Edition.title,
+            Edition.publish_at,
+        ]
         for ed in session.exec(
-            select(Edition).where(col(Edition.statement_id).in_(ids)).order_by(col(Edition.number))
+            select(Edition)
+            .join(
+                last,
+                (last.c.statement_id == col(Edition.statement_id))
+                & (last.c.number == col(Edition.number)),
+            )
+            .options(load_only(*shown))
         ):
             latest[ed.statement_id] = ed
     return [(s, latest.get(s.id or 0)) for s in rows]
+
+
+def office_count(session: Session) -> int:
+    """How many statements the office's list has in all."""
+    return int(session.execute(select(func.count()).select_from(Statement)).scalar_one())

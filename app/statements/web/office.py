@@ -75,9 +75,25 @@ def not_editable(ed: Edition | None) -> Msg:
 # --- The list ------------------------------------------------------------------------------------
 
 
+PAGE_SIZE = 50  # statements per page of the office's list
+
+
 @router.get("/office/statements")
-def office_list(request: Request, identity: OfficeOnly, session: SessionDep) -> Response:
-    ctx = labels() | {"rows": service.office_list(session), "names": org_names(session)}
+def office_list(
+    request: Request, identity: OfficeOnly, session: SessionDep, page: int = 1
+) -> Response:
+    """One page of PAGE_SIZE statements, the last changed first, with how many there are."""
+    total = service.office_count(session)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = max(1, min(page, pages))
+    rows = service.office_list(session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    ctx = labels() | {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "names": org_names(session),
+    }
     return render(request, "statements/office_list.html", ctx)
 
 
