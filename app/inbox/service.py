@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role
@@ -97,19 +98,29 @@ def questions_new(
 ) -> tuple[list[Item], int]:
     where = col(Question.status).in_([Q.NEW.value, Q.ACCEPTED.value])
     total = session.exec(select(func.count()).select_from(Question).where(where)).one()
-    rows = session.exec(
-        select(Question).where(where).order_by(col(Question.received_at)).limit(limit)
+    rows = session.execute(
+        sa_select(
+            col(Question.id),
+            col(Question.text),
+            col(Question.received_at),
+            col(Question.due_at),
+            col(Question.agency_name),
+            col(Question.status),
+        )
+        .where(where)
+        .order_by(col(Question.received_at))
+        .limit(limit)
     ).all()
     items = [
         Item(
-            _short(q.text),
-            f"/office/questions/{q.id}",
-            q.received_at,
-            q.due_at,
-            q.agency_name,
-            N_("Accepted, to assign") if q.status == Q.ACCEPTED else "",
+            _short(text),
+            f"/office/questions/{qid}",
+            received,
+            due,
+            agency,
+            N_("Accepted, to assign") if status == Q.ACCEPTED else "",
         )
-        for q in rows
+        for qid, text, received, due, agency, status in rows
     ]
     return items, total
 
@@ -117,11 +128,18 @@ def questions_new(
 def content_submitted(
     session: Session, actor: Actor, now: datetime, limit: int = SHOWN
 ) -> tuple[list[Item], int]:
-    where = Submission.status == Sub.SUBMITTED
+    where = col(Submission.status) == Sub.SUBMITTED
     total = session.exec(select(func.count()).select_from(Submission).where(where)).one()
-    rows = session.exec(
-        select(Submission, Briefing)
-        .join(ContentCall, col(ContentCall.id) == col(Submission.call_id))
+    rows = session.execute(
+        sa_select(
+            col(Submission.id),
+            col(Submission.title),
+            col(Submission.submitted_at),
+            col(Submission.updated_at),
+            col(Submission.organisation_id),
+            col(Briefing.title_vi),
+        )
+        .join(ContentCall, col(ContentCall.id) == col(col(Submission.call_id)))
         .join(Briefing, col(Briefing.id) == col(ContentCall.briefing_id))
         .where(where)
         .order_by(col(Submission.submitted_at))
@@ -130,12 +148,12 @@ def content_submitted(
     names = _names(session) if rows else {}
     items = [
         Item(
-            s.title or b.title_vi,
-            f"/submissions/{s.id}",
-            s.submitted_at or s.updated_at,
-            organisation=names.get(s.organisation_id, ""),
+            title or briefing_title,
+            f"/submissions/{sid}",
+            submitted or updated,
+            organisation=names.get(org, ""),
         )
-        for s, b in rows
+        for sid, title, submitted, updated, org, briefing_title in rows
     ]
     return items, total
 
@@ -178,22 +196,31 @@ def content_late(
 def questions_overdue(
     session: Session, actor: Actor, now: datetime, limit: int = SHOWN
 ) -> tuple[list[Item], int]:
-    where = (Question.status == Q.ASSIGNED, col(Question.due_at) < now)
+    where = (col(Question.status) == Q.ASSIGNED, col(Question.due_at) < now)
     total = session.exec(select(func.count()).select_from(Question).where(*where)).one()
-    rows = session.exec(
-        select(Question).where(*where).order_by(col(Question.due_at)).limit(limit)
+    rows = session.execute(
+        sa_select(
+            col(Question.id),
+            col(Question.text),
+            col(Question.received_at),
+            col(Question.due_at),
+            col(Question.lead_org_id),
+        )
+        .where(*where)
+        .order_by(col(Question.due_at))
+        .limit(limit)
     ).all()
     names = _names(session) if rows else {}
     items = [
         Item(
-            _short(q.text),
-            f"/office/questions/{q.id}",
-            q.due_at or q.received_at,
-            q.due_at,
-            names.get(q.lead_org_id or 0, ""),
-            remind=f"question:{q.id}",
+            _short(text),
+            f"/office/questions/{qid}",
+            due or received,
+            due,
+            names.get(lead or 0, ""),
+            remind=f"question:{qid}",
         )
-        for q in rows
+        for qid, text, received, due, lead in rows
     ]
     return items, total
 
@@ -205,9 +232,12 @@ def statements_returned(
     where = (Edition.state == EditionState.DRAFT, col(Edition.submitted_at).is_not(None))
     total = session.exec(select(func.count()).select_from(Edition).where(*where)).one()
     rows = session.exec(
-        select(Edition).where(*where).order_by(col(Edition.updated_at)).limit(limit)
+        select(Edition.title, Edition.statement_id, Edition.updated_at)
+        .where(*where)
+        .order_by(col(Edition.updated_at))
+        .limit(limit)
     ).all()
-    items = [Item(e.title, f"/office/statements/{e.statement_id}", e.updated_at) for e in rows]
+    items = [Item(title, f"/office/statements/{sid}", at) for title, sid, at in rows]
     return items, total
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,19 +52,37 @@ def _view(org: Any, names: list[Any], day: date) -> OrgView:
     )
 
 
-def _rows(session: Session) -> tuple[list[Any], dict[int, list[Any]]]:
-    """Every organisation and its names, as light rows, read once per session (`db.memo`)."""
+@dataclass(frozen=True)
+class _Rows:
+    """Every organisation and its names as light rows, and the same as plain tuples (`key`)."""
 
-    def load() -> tuple[list[Any], dict[int, list[Any]]]:
+    orgs: list[Any]
+    names: dict[int, list[Any]]
+    key: tuple[Any, ...]
+
+
+def _rows(session: Session) -> _Rows:
+    """The rows, read once per session (`db.memo`)."""
+
+    def load() -> _Rows:
         org_table: Any = Organisation.__table__  # type: ignore[attr-defined]
         name_table: Any = OrganisationName.__table__  # type: ignore[attr-defined]
-        orgs = list(session.execute(sa_select(*org_table.c)).all())
+        orgs = list(session.execute(sa_select(*org_table.c).order_by(org_table.c.id)).all())
+        name_rows = list(session.execute(sa_select(*name_table.c).order_by(name_table.c.id)))
         names: dict[int, list[Any]] = {}
-        for n in session.execute(sa_select(*name_table.c)):
+        for n in name_rows:
             names.setdefault(n.organisation_id, []).append(n)
-        return orgs, names
+        key = (tuple(map(tuple, orgs)), tuple(map(tuple, name_rows)))
+        return _Rows(orgs, names, key)
 
     return memo(session, "orgs.rows", load)
+
+
+# The sorted views, shared by every request that read the very same rows: the rows themselves
+# are the key, so a change made anywhere (another worker, a script) reads as other rows and
+# builds anew; nothing needs forgetting. A few entries only (days, kinds).
+_BUILT: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[OrgView]]] = {}
+_BUILT_MAX = 64
 
 
 def list_organisations(
@@ -75,21 +94,25 @@ def list_organisations(
 ) -> list[OrgView]:
     """Organisations with the names they had on `on` (default today), sorted by name."""
     day = on or local_today()
-
-    def build() -> list[OrgView]:
-        orgs, names = _rows(session)
-        wanted = {k.value for k in kinds} if kinds else None
-        views = [
-            _view(o, names.get(o.id, []), day)
-            for o in orgs
-            if wanted is None or OrgKind(o.kind).value in wanted
-        ]
-        # Never a body that did not exist yet; retired ones only when asked for.
-        views = [v for v in views if v.active_on(day) or (include_retired and v.valid_from <= day)]
-        order = list(OrgKind)
-        return sorted(views, key=lambda v: (order.index(v.kind), v.name_vi))
-
-    return list(memo(session, ("orgs.list", day, kinds, include_retired), build))
+    rows = _rows(session)
+    wanted = tuple(sorted(k.value for k in kinds)) if kinds else None
+    slot = (hash(rows.key), day, wanted, include_retired)
+    found = _BUILT.get(slot)
+    if found is not None and found[0] == rows.key:
+        return list(found[1])
+    views = [
+        _view(o, rows.names.get(o.id, []), day)
+        for o in rows.orgs
+        if wanted is None or OrgKind(o.kind).value in wanted
+    ]
+    # Never a body that did not exist yet; retired ones only when asked for.
+    views = [v for v in views if v.active_on(day) or (include_retired and v.valid_from <= day)]
+    order = list(OrgKind)
+    views.sort(key=lambda v: (order.index(v.kind), v.name_vi))
+    if len(_BUILT) >= _BUILT_MAX:
+        _BUILT.clear()
+    _BUILT[slot] = (rows.key, views)
+    return list(views)
 
 
 def get(session: Session, org_id: int, *, on: date | None = None) -> OrgView:
