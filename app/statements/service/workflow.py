@@ -36,6 +36,7 @@ from app.statements.models import (
     Edition,
     EditionFile,
     EditionState,
+    EditionTranslation,
     Statement,
     StatementFile,
 )
@@ -46,7 +47,6 @@ from app.statements.service.reading import (
     get,
     prepared_edition,
     spokesperson_of,
-    translations,
 )
 from app.statements.service.reference import may_approve
 from app.statements.service.spokespersons import may_speak
@@ -69,29 +69,42 @@ def authors(session: Session, ed: Edition) -> set[int]:
     """Everyone who wrote any part of the edition: its author, anyone who ever saved it (not
     only the last), its translators and whoever added or removed its files. None of them may
     approve it."""
-    people = {ed.created_by, ed.edited_by}
-    if ed.id is not None:
-        people |= {t.translated_by for t in translations(session, ed.id).values()}
-        people |= set(
-            session.exec(
-                select(AuditEvent.actor_user_id).where(
-                    AuditEvent.object_type == Edition.__tablename__,
-                    AuditEvent.object_id == str(ed.id),
-                    col(AuditEvent.action).in_(WRITING),
-                )
-            ).all()
+    if ed.id is None:
+        return {p for p in (ed.created_by, ed.edited_by) if p is not None}
+    return authors_of(session, [ed])[ed.id]
+
+
+def authors_of(session: Session, eds: list[Edition]) -> dict[int, set[int]]:
+    """`authors` of several editions at once (three queries, however many editions)."""
+    people: dict[int, set[int | None]] = {
+        ed.id: {ed.created_by, ed.edited_by} for ed in eds if ed.id is not None
+    }
+    if not people:
+        return {}
+    ids = list(people)
+    for edition_id, by in session.exec(
+        select(EditionTranslation.edition_id, EditionTranslation.translated_by).where(
+            col(EditionTranslation.edition_id).in_(ids)
         )
-        people |= set(
-            session.exec(
-                select(StatementFile.uploaded_by)
-                .join(EditionFile, col(EditionFile.file_id) == StatementFile.id)
-                .where(
-                    EditionFile.edition_id == ed.id,
-                    col(StatementFile.uploaded_at) >= ed.created_at,  # not a file carried over
-                )
-            ).all()
+    ):
+        people[edition_id].add(by)
+    for object_id, by in session.exec(
+        select(AuditEvent.object_id, AuditEvent.actor_user_id).where(
+            AuditEvent.object_type == Edition.__tablename__,
+            col(AuditEvent.object_id).in_([str(i) for i in ids]),
+            col(AuditEvent.action).in_(WRITING),
         )
-    return {p for p in people if p is not None}
+    ):
+        people[int(object_id or 0)].add(by)
+    created = {ed.id: ed.created_at for ed in eds if ed.id is not None}
+    for edition_id, by, at in session.exec(
+        select(EditionFile.edition_id, StatementFile.uploaded_by, StatementFile.uploaded_at)
+        .join(EditionFile, col(EditionFile.file_id) == StatementFile.id)
+        .where(col(EditionFile.edition_id).in_(ids))
+    ):
+        if at >= created[edition_id]:  # not a file carried over
+            people[edition_id].add(by)
+    return {i: {p for p in found if p is not None} for i, found in people.items()}
 
 
 def _step(ed: Edition, step: Step) -> EditionState:
