@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -46,14 +47,24 @@ def question_keys(
     now: datetime,
 ) -> frozenset[str]:
     """The keys a question counts under (see the module's description)."""
+    late = False
+    if status == QuestionStatus.ANSWERED:
+        late = not (due_at is None or (answered_at is not None and answered_at <= due_at))
+    elif status in OPEN:
+        late = due_at is not None and due_at < now
+    return _keys(status, late, ground if status == QuestionStatus.REFUSED else None)
+
+
+@lru_cache(maxsize=1024)
+def _keys(status: QuestionStatus, late: bool, ground: str | None) -> frozenset[str]:
+    """The keys of a question from what decides them (a few sets, shared by every question)."""
     keys = {RECEIVED}
     if status == QuestionStatus.ANSWERED:
-        on_time = due_at is None or (answered_at is not None and answered_at <= due_at)
-        keys |= {ANSWERED, REPLIED, ON_TIME if on_time else LATE}
+        keys |= {ANSWERED, REPLIED, LATE if late else ON_TIME}
     elif status == QuestionStatus.REFUSED:
         keys |= {REFUSED, REPLIED, f"{REFUSED}.{ground or 'other'}"}
     elif status in OPEN:
-        keys.add(OVERDUE if due_at is not None and due_at < now else OPEN_KEY)
+        keys.add(OVERDUE if late else OPEN_KEY)
     elif status == QuestionStatus.MERGED:
         keys.add(MERGED)
     elif status == QuestionStatus.DECLINED:
