@@ -141,17 +141,18 @@ def memo(session: Session, key: Hashable, build: Callable[[], T]) -> T:
     return value
 
 
-def _forget(session: OrmSession, *args: Any) -> None:
+def forget(session: OrmSession, *args: Any) -> None:
+    """Drop what `memo` kept for this session (done on every write, commit and rollback)."""
     session.info.pop(_MEMO, None)
 
 
 def _forget_on_write(state: ORMExecuteState) -> None:
     if not state.is_select:
-        _forget(state.session)
+        forget(state.session)
 
 
 for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
-    event.listen(OrmSession, _name, _forget)
+    event.listen(OrmSession, _name, forget)
 event.listen(OrmSession, "do_orm_execute", _forget_on_write)
 
 
