@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from jinja2_fragments import render_block
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from app import i18n
 from app.config import PROJECT_ROOT, Settings
@@ -30,6 +30,17 @@ STATIC_DIR = PROJECT_ROOT / "static"
 @pass_context
 def _gettext(ctx: Context, text: str, **params: Any) -> str:
     return i18n.gettext(ctx.get("locale", "vi"), text, **params)
+
+
+@pass_context
+def _underscore(ctx: Context, text: str, **variables: Any) -> Any:
+    """`_()` in templates: what the i18n extension's newstyle `_` does (the translation, as
+    Markup when autoescaping, formatted with the escaped variables), without its two extra
+    indirect calls; it runs a hundred or more times on every page."""
+    translated: Any = i18n.gettext(ctx.get("locale", "vi"), text)
+    if ctx.eval_ctx.autoescape:
+        translated = Markup(translated)  # noqa: S704 - a message of our catalogs, as the extension does
+    return translated % variables  # Markup stays Markup: not escaped a second time
 
 
 @pass_context
@@ -74,6 +85,7 @@ def _env(directory: Path, *, auto_reload: bool) -> Environment:
         auto_reload=auto_reload,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _underscore
     env.filters["t"] = _translate
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
