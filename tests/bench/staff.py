@@ -96,7 +96,6 @@ def main() -> int:
     url = f"sqlite:///{work}/bench.db"
     env = os.environ | {
         "DATABASE_URL": url,
-        "CACHE_DIR": str(work / "cache"),
         "UPLOAD_DIR": str(work / "uploads"),
         "SCHEDULER_INTERVAL_SECONDS": "0",
         "MAIL_SEND_INTERVAL_SECONDS": "0",
