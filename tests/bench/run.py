@@ -447,7 +447,7 @@ def staff_targets(report: str) -> tuple[Target, ...]:
         *(
             Target(name, path, p50=10.0, p99=50.0, conns=STAFF_CONNECTIONS, auth=True)
             for name, path in (
-                ("home", "/dashboard"),
+                ("dashboard", "/dashboard"),
                 ("inbox", "/inbox"),
                 ("questions", "/office/questions"),
                 ("statements", "/office/statements"),
@@ -474,8 +474,8 @@ def measure_direct(middle: int, report: str) -> list[Row]:
         *public_targets(middle),
         # One viewer at a time (the requirement: under a second on one worker), then a few
         # (reported, no target: one worker serves them one after another).
-        Target("dashboard1", report, p99=1000.0, conns=1, auth=True),
-        Target(f"dashboard{REPORT_CONNECTIONS}", report, conns=REPORT_CONNECTIONS, auth=True),
+        Target("reports1", report, p99=1000.0, conns=1, auth=True),
+        Target(f"reports{REPORT_CONNECTIONS}", report, conns=REPORT_CONNECTIONS, auth=True),
         *staff_targets(report),
     )
     for t in targets:
@@ -556,7 +556,7 @@ def main() -> int:
             process.wait(timeout=10)
     proxied = measure_proxy(work, env, middle, report)
     print(
-        f"\nwrk -t2 -d{SECONDS}s, SQLite, {N} statements; dashboard: {year}, {QUESTIONS} "
+        f"\nwrk -t2 -d{SECONDS}s, SQLite, {N} statements; reports: {year}, {QUESTIONS} "
         f"questions, {in_year} statements; staff pages signed in as the press office"
     )
     print("\nDirect: one uvicorn worker on loopback (plain HTTP), no proxy.")

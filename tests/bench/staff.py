@@ -11,7 +11,7 @@ request alone (median and slowest of BENCH_STAFF_SINGLE requests one after the o
 the issue's targets (p50 <= 10 ms and p99 <= 50 ms for the lists, p50 <= 100 ms for /reports).
 Exit status 1 if a target at 8 connections is missed.
 
-BENCH_STAFF_PAGES (comma-separated names: home,inbox,questions,statements,briefings,reports)
+BENCH_STAFF_PAGES (comma-separated names: dashboard,inbox,questions,statements,briefings,reports)
 measures only some pages; BENCH_STAFF_PORT (8775) is the port served.
 """
 
@@ -41,7 +41,7 @@ def pages(year: int) -> list[tuple[str, str, float, float | None]]:
     """(name, path, p50 target, p99 target) in ms."""
     report = f"/reports?from={year}-01-01&to={year}-12-31"
     found = [
-        ("home", "/dashboard", 10.0, 50.0),
+        ("dashboard", "/dashboard", 10.0, 50.0),
         ("inbox", "/inbox", 10.0, 50.0),
         ("questions", "/office/questions", 10.0, 50.0),
         ("statements", "/office/statements", 10.0, 50.0),
