@@ -68,10 +68,9 @@ class _NameRow(NamedTuple):
 
 # Every column a view is made of, as the driver gives them (a few hundred small tuples, read in a
 # fraction of a millisecond): the key of the views built from them.
-_KEY_SQL = (
-    "SELECT id, code, kind, valid_from, valid_to FROM organisation ORDER BY id",
-    "SELECT organisation_id, name_vi, name_en, valid_from, valid_to FROM organisation_name "
-    "ORDER BY id",
+_KEY_SQL = tuple(
+    f"SELECT {', '.join(row._fields)} FROM {table} ORDER BY id"  # noqa: S608 - our names only
+    for table, row in (("organisation", _OrgRow), ("organisation_name", _NameRow))
 )
 
 

@@ -5,7 +5,8 @@ whether HTMX asked for a fragment, and the *generation*: the value of the one ro
 `public_generation`, which every transaction that changes public content increments before it
 commits (services mark such transactions, `uow.mark_public_change`, and a listener there adds the
 increment to the same transaction, so a publication and its new generation commit together or
-not at all, from a request, the CLI or the scheduler alike). Workers on any number of hosts share nothing but the database.
+not at all, from a request, the CLI or the scheduler alike). Workers on any number of hosts share
+nothing but the database.
 
 A worker reads the row at most once per `public_cache_recheck_seconds` (1 s by default), so an
 anonymous page served by another worker or host is at most that much older than a publication
