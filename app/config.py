@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # never waits for it).
     statement_numbers_file: str = ""
     public_cache_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
+    # Signed-in pages marked `@kept` are served again to the same session while no data has
+    # changed, for at most this long (what depends on the clock alone shows that late); 0: never.
+    staff_page_cache_seconds: float = Field(default=10.0, ge=0, le=300)
     scheduler_interval_seconds: int = Field(default=30, ge=0)
 
     # Notifications. E-mail goes out over SMTP only when `smtp_host` is set (the notices in the

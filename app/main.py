@@ -77,6 +77,8 @@ from app.questions.web import room as questions_room
 from app.reports import api as reports_api
 from app.reports import routes as reports_routes
 from app.sitepages import routes as sitepages_routes
+from app.staffcache import cache as staff_cache
+from app.staffcache.cache import StaffPageMiddleware
 from app.statements import cache as statements_cache
 from app.statements import scheduler as statements_scheduler
 from app.statements.web import api as statements_api
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inbox_routes.page_context,
     )
 
+    app.add_middleware(StaffPageMiddleware)  # pages kept for a session (app.staffcache)
     app.add_middleware(statements_cache.FastPathMiddleware)  # inside: security headers apply
     app.add_middleware(AllowedHostsMiddleware)  # before the cache is asked
     app.add_middleware(SecurityHeadersMiddleware)
@@ -234,5 +237,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         annual_web.api,
     ):
         app.include_router(router)
+    staff_cache.install(app)  # the routes marked @kept are known now
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -49,6 +49,7 @@ from app.questions.models import (
     QuestionVote,
 )
 from app.sitepages.models import SitePage
+from app.staffcache.models import DataGeneration
 from app.statements.models import (
     Edition,
     EditionFile,
@@ -85,6 +86,7 @@ __all__ = [
     "CalendarDay",
     "CallRecipient",
     "ContentCall",
+    "DataGeneration",
     "Edition",
     "EditionFile",
     "EditionTranslation",

@@ -13,11 +13,16 @@ commit themselves.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Concatenate, ParamSpec, TypeVar
+from itertools import chain
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import event, text
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel import Session
 
 P = ParamSpec("P")
@@ -75,6 +80,62 @@ def mark_public_change(session: Session) -> None:
 def _count_public_change(session: Session) -> None:
     if session.info.get(PUBLIC_CHANGED):
         session.execute(_COUNT_PUBLIC_CHANGE)
+
+
+# --- The generation of all data ---------------------------------------------------------------
+# Every transaction that writes anything increments the one row of `data_generation` just before
+# it commits, in the same transaction: signed-in pages kept by a worker (`app.staffcache`) are
+# valid only while it has not moved. Found by the writes themselves, not by marks in services, so
+# that no use case can forget it: objects flushed or about to be, and INSERT/UPDATE/DELETE
+# statements run through a session. Writes of rows no page shows are left out: a session's last
+# use (written once a minute by reading pages) and the session rows of signing in and out.
+DATA_CHANGED = "data_changed"
+QUIET_TABLES = frozenset({"user_session"})
+_READING = re.compile(r"\s*(?:SELECT|WITH|PRAGMA|SET|SHOW|EXPLAIN)\b", re.IGNORECASE)
+
+_COUNT_CHANGE = text(
+    "INSERT INTO data_generation (id, value) VALUES (1, 1)"
+    " ON CONFLICT (id) DO UPDATE SET value = data_generation.value + 1"
+)
+
+
+def _loud(objects: Iterable[Any]) -> bool:
+    return any(getattr(obj, "__tablename__", None) not in QUIET_TABLES for obj in objects)
+
+
+def _note_flush(session: OrmSession, _context: Any) -> None:
+    # In after_flush the three collections still hold what was just written.
+    if _loud(chain(session.new, session.dirty, session.deleted)):
+        session.info[DATA_CHANGED] = True
+
+
+def _note_statement(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(statement, "table", None)
+        if getattr(table, "name", None) not in QUIET_TABLES:
+            state.session.info[DATA_CHANGED] = True
+    elif isinstance(statement, TextClause) and not _READING.match(statement.text):
+        state.session.info[DATA_CHANGED] = True
+
+
+def _count_change(session: OrmSession) -> None:
+    # Everything is written first and the count last, so that every transaction takes the row's
+    # lock after all its others (on PostgreSQL, two writers can't wait for each other).
+    session.flush()
+    if session.info.get(DATA_CHANGED) or session.info.get(PUBLIC_CHANGED):
+        session.execute(_COUNT_CHANGE)
+
+
+def _forget_change(session: OrmSession, *_args: Any) -> None:
+    session.info.pop(DATA_CHANGED, None)
+
+
+event.listen(OrmSession, "after_flush", _note_flush)
+event.listen(OrmSession, "do_orm_execute", _note_statement)
+event.listen(OrmSession, "before_commit", _count_change)
+event.listen(OrmSession, "after_commit", _forget_change)
+event.listen(OrmSession, "after_rollback", _forget_change)
 
 
 class _DryRun(Exception):

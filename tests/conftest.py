@@ -228,7 +228,6 @@ def make_settings(database_url: str, tmp_path: Path, **over: Any) -> Settings:
         "mail_send_interval_seconds": 0,
         "monitoring_interval_seconds": 0,
         "login_delay_seconds": 0.0,
-        "session_touch_seconds": 0,
         # The app's own commits make it read the generation of public pages at once; other
         # instances (tests/statements/test_cache.py's other worker) set their own interval.
         "public_cache_recheck_seconds": 60,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +15,11 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app.audit.service import Actor
+from app.config import Settings
 from app.questions import service as questions
 from app.questions.models import Channel
 from app.statements import service as statements
+from tests.conftest import make_settings
 from tests.factories import PASSWORD, make_briefing, make_org
 from tests.statements.helpers import World, make_approver
 
@@ -55,6 +58,13 @@ def counting(engine: Any) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Every read renders: the pages a worker keeps for a session (app/staffcache) are off, so
+    what is counted is the page's own work."""
+    return make_settings(database_url, tmp_path, staff_page_cache_seconds=0)
 
 
 def add_rows(db: Session, w: World, orgs: list[Any], n: int, start: int) -> None:

@@ -190,6 +190,7 @@ def test_two_hosts_share_the_database_and_the_object_store_and_nothing_else(
         b.cookies.update(a.cookies)
         office_on_b = b.get("/office/statements")
         assert office_on_b.status_code == 200 and "Thông cáo đã có từ trước" in office_on_b.text
+        assert b.get("/office/statements").headers["x-cache"] == "hit"  # B keeps it for the session
 
         # The editor drafts on A and attaches a file through A ...
         body = {
@@ -203,6 +204,10 @@ def test_two_hosts_share_the_database_and_the_object_store_and_nothing_else(
         r = a.post("/api/v1/statements", json=body, headers={"X-CSRF-Token": token})
         assert r.status_code == 201, r.text
         sid = int(r.json()["id"])
+        # B's kept page gives way at once (the generation of all data is read at every request).
+        office_on_b = b.get("/office/statements")
+        assert office_on_b.headers["x-cache"] == "miss"
+        assert "Thông cáo công bố qua máy chủ A" in office_on_b.text
         upload = a.post(
             f"/office/statements/{sid}/attachments",
             data={"csrf_token": token},

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func
+from sqlalchemy import Engine, delete, func, update
 from sqlmodel import Session, col, select
 
 from app.accounts import throttle
@@ -197,19 +198,43 @@ def load_session(
     if row is None:
         return None
     user = session.get(User, row.user_id)
-    idle = timedelta(minutes=settings.session_idle_minutes)
-    if (
-        user is None
-        or user.status == UserStatus.DISABLED
-        or row.expires_at <= now
-        or row.last_seen_at <= now - idle
-    ):
+    if user is None or user.status == UserStatus.DISABLED or not session_live(settings, row, now):
         session.delete(row)
         return None
-    if (now - row.last_seen_at).total_seconds() >= settings.session_touch_seconds:
+    if touch_due(settings, row, now):
         row.last_seen_at = now  # sliding expiry, written at most once a minute
         session.add(row)
     return row, user
+
+
+class SessionTimes(Protocol):
+    @property
+    def expires_at(self) -> datetime: ...
+    @property
+    def last_seen_at(self) -> datetime: ...
+
+
+def session_live(settings: Settings, row: SessionTimes, now: datetime) -> bool:
+    """Neither past its end nor idle for too long (the user's own state is checked apart)."""
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    return row.expires_at > now and row.last_seen_at > now - idle
+
+
+def touch_due(settings: Settings, row: SessionTimes, now: datetime) -> bool:
+    """Time to write the session's last use again (the sliding expiry)."""
+    return (now - row.last_seen_at).total_seconds() >= settings.session_touch_seconds
+
+
+def touch(engine: Engine, settings: Settings, session_id: str, now: datetime) -> None:
+    """Write the session's last use when it is due, in a transaction of its own (for a page served
+    without a route, `app.staffcache`): a row no page shows, so nothing else is counted."""
+    due = now - timedelta(seconds=settings.session_touch_seconds)
+    with engine.begin() as conn:
+        conn.execute(
+            update(UserSession)
+            .where(col(UserSession.id) == session_id, col(UserSession.last_seen_at) <= due)
+            .values(last_seen_at=now)
+        )
 
 
 @use_case

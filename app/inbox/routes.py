@@ -16,6 +16,7 @@ from app.errors import Conflict
 from app.flash import flash
 from app.i18n import Msg
 from app.inbox import service
+from app.staffcache.cache import kept
 from app.templating import redirect, render
 from app.timeutil import utcnow
 
@@ -23,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/inbox")
+@kept
 def inbox_page(request: Request, identity: ActiveUser, session: SessionDep) -> Response:
     now = utcnow()
     sections = page_sections(request, session, identity.actor, now)

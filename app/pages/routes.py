@@ -32,6 +32,7 @@ from app.orgs import service as orgs
 from app.questions import service as questions
 from app.questions.models import OPEN
 from app.questions.models import STATUS_LABELS as QUESTION_STATUS_LABELS
+from app.staffcache.cache import kept
 from app.statements import cache as statements_cache
 from app.statements import queries as statement_queries
 from app.statements import service as statements_service
@@ -83,6 +84,7 @@ def home(request: Request, identity: Public, session: SessionDep) -> Response:
 
 
 @router.get("/dashboard")
+@kept
 def dashboard(request: Request, identity: SignedIn, session: SessionDep) -> Response:
     user = identity.user
     assert user is not None

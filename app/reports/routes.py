@@ -30,6 +30,7 @@ from app.reports import charts, exports, service
 from app.reports.figures import NO_ORG, Item, Period, RuleResult, Scope, Summary
 from app.reports.figures import items as items_behind
 from app.reports.tables import METRICS, Names, Table, build, metric_label
+from app.staffcache.cache import kept
 from app.statements.models import ISSUED, Edition, Statement
 from app.storage import download_headers
 from app.templating import render, request_locale
@@ -225,6 +226,7 @@ def _charts(summary: Summary, names: Names, asked: Asked) -> Charts:
 
 
 @router.get("/reports")
+@kept
 def dashboard(
     request: Request,
     identity: ReportReaders,

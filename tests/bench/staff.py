@@ -11,6 +11,10 @@ request alone (median and slowest of BENCH_STAFF_SINGLE requests one after the o
 the issue's targets (p50 <= 10 ms and p99 <= 50 ms for the lists, p50 <= 100 ms for /reports).
 Exit status 1 if a target at 8 connections is missed.
 
+The pages are measured as deployed: the worker keeps each one for the session while no data
+changes (app/staffcache), so after the first request the figures are those of a kept page;
+STAFF_PAGE_CACHE_SECONDS=0 in the environment measures the renders alone.
+
 BENCH_STAFF_PAGES (comma-separated names: dashboard,inbox,questions,statements,briefings,reports)
 measures only some pages; BENCH_STAFF_PORT (8775) is the port served.
 """

@@ -14,6 +14,7 @@ from app.briefings.web.common import choices
 from app.db import SessionDep
 from app.forms import parse_month
 from app.holidays.service import holidays_in
+from app.staffcache.cache import kept
 from app.templating import render, request_locale
 from app.timeutil import local_today, to_local
 
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/office/briefings")
+@kept
 def calendar_page(
     request: Request,
     identity: OfficeOnly,

@@ -37,6 +37,7 @@ from app.questions.models import (
 )
 from app.questions.states import Step
 from app.questions.web import common
+from app.staffcache.cache import kept
 from app.templating import redirect, render, request_locale
 from app.timeutil import format_datetime, local_today, to_local, utcnow
 
@@ -49,6 +50,7 @@ PAGE_SIZE = 50  # questions per page of the office's list
 
 
 @router.get("/office/questions")
+@kept
 def office_list(
     request: Request,
     identity: OfficeOnly,

@@ -20,6 +20,7 @@ from app.forms import parse_date, parse_int, parse_time
 from app.i18n import Msg
 from app.orgs import service as orgs
 from app.orgs.models import OrgView
+from app.staffcache.cache import kept
 from app.statements import service, states
 from app.statements.models import (
     COMPLIANCE_LABELS,
@@ -79,6 +80,7 @@ PAGE_SIZE = 50  # statements per page of the office's list
 
 
 @router.get("/office/statements")
+@kept
 def office_list(
     request: Request, identity: OfficeOnly, session: SessionDep, page: int = 1
 ) -> Response:
