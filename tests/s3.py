@@ -6,7 +6,6 @@ process. Each test gets its own prefix in the one bucket, so what it finds there
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,15 +17,10 @@ from moto.server import ThreadedMotoServer
 
 from app.storage import LocalStore, Store
 from app.storage.s3 import S3Store
+from tests.support import free_port
 
 BUCKET = "pressdesk-test"
 KEYS = {"s3_access_key_id": "test-key", "s3_secret_access_key": "test-secret"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -6,6 +6,7 @@ markup: `html(r.text).texts(".flash")`, `html(r.text).one("#f-title").get("value
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
@@ -25,6 +26,13 @@ from tests.factories import PASSWORD, make_user
 R = TypeVar("R")
 JSON = "application/json"
 PROBLEM = "application/problem+json"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, on loopback (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def actor_of(user: User) -> Actor:

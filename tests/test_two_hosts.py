@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -38,17 +37,12 @@ from tests.conftest import PG_URL, migrate, require_postgres
 from tests.factories import PASSWORD
 from tests.s3 import S3Server
 from tests.statements.helpers import World
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 START_SECONDS = 20.0
 SEEN_WITHIN = 2.0  # seconds: the bound for a publication through A to show on B
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -81,7 +75,7 @@ def database() -> Iterator[str]:
 
 
 def _start(name: str, env: dict[str, str], tmp_path: Path) -> Host:
-    port = _free_port()
+    port = free_port()
     folder = tmp_path / name
     folder.mkdir()
     log = folder / "server.log"

@@ -47,10 +47,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import timeutil
+from app.access import session_signer
 from app.accounts import service as accounts
 from app.accounts.models import UserSession
 from app.cookies import settings_cookie
-from app.security import CookieSigner, token_digest
+from app.security import token_digest
 from app.staffcache.models import DataGeneration
 from app.templating import request_locale
 
@@ -208,8 +209,7 @@ class StaffPageMiddleware:
         settings = request.app.state.settings
         seconds = settings.staff_page_cache_seconds
         cookies = request.cookies
-        signed = cookies.get(settings_cookie(settings, "session"))
-        token = CookieSigner(settings.secret_key, salt="session").unsign(signed) if signed else None
+        token = session_signer(request).unsign(cookies.get(settings_cookie(settings, "session")))
         if not seconds or not token or settings_cookie(settings, "flash") in cookies:
             await self.app(scope, receive, send)
             return

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.deploy.nginx import Nginx, free_port, nginx_missing, start_worker, wait_for_socket
+from tests.deploy.nginx import Nginx, nginx_missing, start_worker, wait_for_socket
+from tests.support import free_port
 
 WORKERS = 2
 FILE_SERVER = """

@@ -413,6 +413,19 @@ HEADER = (
 )
 
 
+def server_env(work: Path, database: str) -> dict[str, str]:
+    """The environment of a measured server: a SQLite database and uploads in `work`, no
+    periodic job in the worker (they would run beside the measured requests)."""
+    return os.environ | {
+        "DATABASE_URL": f"sqlite:///{work}/{database}",
+        "UPLOAD_DIR": str(work / "uploads"),
+        "SCHEDULER_INTERVAL_SECONDS": "0",
+        "MAIL_SEND_INTERVAL_SECONDS": "0",
+        "MONITORING_INTERVAL_SECONDS": "0",
+        "ENVIRONMENT": "development",
+    }
+
+
 def serve(factory: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """One uvicorn worker on loopback, quiet."""
     return subprocess.Popen(
@@ -581,15 +594,8 @@ def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("bench: wrk is missing (Debian: apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="pressdesk-bench-"))
-    url = f"sqlite:///{work}/bench.db"
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "UPLOAD_DIR": str(work / "uploads"),
-        "SCHEDULER_INTERVAL_SECONDS": "0",
-        "MAIL_SEND_INTERVAL_SECONDS": "0",
-        "MONITORING_INTERVAL_SECONDS": "0",
-        "ENVIRONMENT": "development",
-    }
+    env = server_env(work, "bench.db")
+    url = env["DATABASE_URL"]
     subprocess.run([PYTHON, "-m", "app.cli", "migrate"], env=env, cwd=ROOT, check=True)
     began = time.monotonic()
     os.environ.update(env)

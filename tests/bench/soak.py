@@ -511,15 +511,8 @@ def main() -> int:
     if busy:
         raise SystemExit(f"soak: something already answers on port {PORT} (set SOAK_PORT)")
     work = Path(tempfile.mkdtemp(prefix="pressdesk-soak-"))
-    url = f"sqlite:///{work}/soak.db"
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "UPLOAD_DIR": str(work / "uploads"),
-        "SCHEDULER_INTERVAL_SECONDS": "0",
-        "MAIL_SEND_INTERVAL_SECONDS": "0",
-        "ENVIRONMENT": "development",
-        "QUESTION_RATE_LIMIT": "1000000",
-    }
+    env = bench.server_env(work, "soak.db") | {"QUESTION_RATE_LIMIT": "1000000"}
+    url = env["DATABASE_URL"]
     began = time.monotonic()
     subprocess.run(
         [PYTHON, "-m", "app.cli", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True

@@ -97,14 +97,8 @@ def main() -> int:
     kept = os.environ.get("BENCH_STAFF_DIR")
     work = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="pressdesk-staff-"))
     work.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{work}/bench.db"
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "UPLOAD_DIR": str(work / "uploads"),
-        "SCHEDULER_INTERVAL_SECONDS": "0",
-        "MAIL_SEND_INTERVAL_SECONDS": "0",
-        "ENVIRONMENT": "development",
-    }
+    env = run.server_env(work, "bench.db")
+    url = env["DATABASE_URL"]
     year = prepare(work, url, env)
     server = run.serve("app.main:create_app", run.PORT, env)
     results = []

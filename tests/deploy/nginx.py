@@ -34,12 +34,6 @@ def nginx_missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def site_config(
     *,
     https_port: int,

@@ -25,9 +25,10 @@ from app.accounts.models import Role
 from app.db import make_engine
 from app.templating import static_url
 from tests.conftest import CI, migrate
-from tests.deploy.nginx import Nginx, free_port, nginx_missing, start_worker, wait_for_socket
+from tests.deploy.nginx import Nginx, nginx_missing, start_worker, wait_for_socket
 from tests.factories import PASSWORD, make_user
 from tests.statements.helpers import World
+from tests.support import free_port
 
 SECRET = "nginx-test-secret-0123456789abcdef0123456789"
 

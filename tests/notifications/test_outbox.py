@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -26,15 +25,10 @@ from app.notifications import outbox, scheduler
 from app.notifications.models import OutboxMessage, OutboxStatus
 from app.timeutil import utcnow
 from tests.conftest import make_settings
+from tests.support import free_port
 
 SUBJECT = "Thông cáo báo chí: Hội nghị xúc tiến đầu tư tỉnh Quảng Ninh"
 LINK = "http://127.0.0.1:8000/newsroom/statements/42"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Mailbox:
