@@ -17,7 +17,7 @@ from sqlmodel import Session
 from app.audit.service import Actor
 from app.config import Settings
 from app.questions import service as questions
-from app.questions.models import Channel
+from app.questions.models import Channel, Question
 from app.statements import service as statements
 from tests.conftest import make_settings
 from tests.factories import PASSWORD, make_briefing, make_org
@@ -67,20 +67,25 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path, staff_page_cache_seconds=0)
 
 
+def ask(db: Session, text: str) -> Question:
+    """A question received by e-mail, as the office records it."""
+    return questions.record(
+        db,
+        actor=SYSTEM,
+        data=questions.QuestionInput(
+            text=text,
+            channel=Channel.EMAIL,
+            asker_name="Phóng viên thử nghiệm",
+            agency_name="Báo Thử Nghiệm",
+        ),
+    )
+
+
 def add_rows(db: Session, w: World, orgs: list[Any], n: int, start: int) -> None:
     """n questions (new, and assigned to departments), n statements (drafts, some sent for
     approval, and published) and n briefings, each with its own text."""
     for k in range(start, start + n):
-        q = questions.record(
-            db,
-            actor=SYSTEM,
-            data=questions.QuestionInput(
-                text=f"Câu hỏi số {k} về tiến độ dự án cao tốc Vân Đồn – Móng Cái?",
-                channel=Channel.EMAIL,
-                asker_name="Phóng viên thử nghiệm",
-                agency_name="Báo Thử Nghiệm",
-            ),
-        )
+        q = ask(db, f"Câu hỏi số {k} về tiến độ dự án cao tốc Vân Đồn – Móng Cái?")
         if k % 2:
             questions.accept(db, actor=SYSTEM, question_id=q.id or 0)
             questions.assign(

@@ -16,39 +16,23 @@ from sqlmodel import Session
 
 from app import timeutil
 from app.accounts.models import Role, User, UserSession, UserStatus
-from app.audit.service import Actor
-from app.questions import service as questions
-from app.questions.models import Channel
 from tests.factories import PASSWORD, make_user
-from tests.test_query_counts import PAGES, counting
+from tests.support import signed_in
+from tests.test_query_counts import PAGES, ask, counting
 
 pytestmark = pytest.mark.clock("2026-12-04T10:00+07:00")
 
-SYSTEM = Actor.system("test")
 KEPT_PAGES = PAGES  # the staff pages of issue 20
 
 
-def ask(db: Session, words: str) -> None:
-    questions.record(
-        db,
-        actor=SYSTEM,
-        data=questions.QuestionInput(
-            text=f"{words} — tiến độ giải phóng mặt bằng cao tốc Vân Đồn – Móng Cái?",
-            channel=Channel.EMAIL,
-            asker_name="Phóng viên thử nghiệm",
-            agency_name="Báo Thử Nghiệm",
-        ),
-    )
-
-
-def signed_in(web: Any, user: User) -> None:
+def sign_in(web: Any, user: User) -> None:
     assert web.login(user.email, PASSWORD).status_code == 303
     web.client.cookies.delete("pd_flash")  # the welcome message: seen, say, on another page
 
 
 def office_web(db: Session, web: Any) -> User:
-    user = make_user(db, Role.PRESS_OFFICE)
-    signed_in(web, user)
+    user = signed_in(web, db, Role.PRESS_OFFICE)
+    web.client.cookies.delete("pd_flash")
     return user
 
 
@@ -121,7 +105,7 @@ def test_a_page_is_never_served_to_another_session(db: Session, new_web: Any) ->
     user = make_user(db, Role.PRESS_OFFICE)
     phone, laptop = new_web(), new_web()
     for browser in (phone, laptop):
-        signed_in(browser, user)
+        sign_in(browser, user)
     seen = phone.get("/office/statements")
     assert phone.get("/office/statements").headers["x-cache"] == "hit"
     other = laptop.get("/office/statements")
@@ -153,7 +137,7 @@ def test_an_ended_session_or_a_disabled_user_gets_no_kept_page(
     assert gone.status_code == 303 and "/login" in gone.headers["location"]
 
     # A disabled user: the next page is refused, not served from memory.
-    signed_in(web, user)
+    sign_in(web, user)
     assert web.get("/inbox").status_code == 200
     assert web.get("/inbox").headers["x-cache"] == "hit"
     found = db.get(User, user.id)
